@@ -1,0 +1,73 @@
+"""The permission matrix, as data.
+
+One table says what each role may see of each category of data, and how far:
+the queries layer asks `scope_of(roles, category)` and filters accordingly.
+`docs/permissions.md` documents this same table, and a test keeps the two equal.
+"""
+
+from enum import IntEnum
+
+from offramp.access.roles import Role
+
+
+class Scope(IntEnum):
+    """How much of a category a role sees; a larger value sees more."""
+
+    NONE = 0
+    LIMITED = 1  # a reduced view: status and dates only, or the minimum for a lookup
+    OWN = 2  # records the user is responsible for (own caseload, own referrals)
+    PROGRAM = 3  # every record in the user's program
+
+
+class Category:
+    STATUS = "participant_status"  # whether a person is an active participant
+    OWN_REFERRALS = "own_referrals"  # a referrer's own referrals and their outcome
+    IDENTITY = "identity"  # names, aliases, date of birth, demographics
+    CASE_RECORD = "case_record"  # intake, plan, contacts, service referrals (without notes)
+    NOTES = "narrative_notes"  # confidential narrative notes
+    PART2 = "substance_use"  # 42 CFR Part 2 information
+    LEGAL = "legal"  # pending cases, warrants, legal coordination
+    DEIDENTIFIED = "deidentified"  # de-identified analysis data
+    PROGRAM_CONFIG = "program_config"  # the program's rules and configuration
+    USERS = "users"  # staff accounts and roles
+    AUDIT = "audit_log"  # the audit log, read only
+
+    ALL = (
+        STATUS, OWN_REFERRALS, IDENTITY, CASE_RECORD, NOTES, PART2, LEGAL,
+        DEIDENTIFIED, PROGRAM_CONFIG, USERS, AUDIT,
+    )  # fmt: skip
+
+
+N, L, O, P = Scope.NONE, Scope.LIMITED, Scope.OWN, Scope.PROGRAM
+_ROLES = (
+    Role.OFFICER, Role.CASE_MANAGER, Role.CASE_SUPERVISOR, Role.PROJECT_MANAGER,
+    Role.PROSECUTOR, Role.EVALUATOR, Role.SYSTEM_ADMIN,
+)  # fmt: skip
+
+# Columns follow _ROLES: officer, case manager, supervisor, project manager, prosecutor, evaluator, admin.
+_TABLE = {
+    Category.STATUS:         (L, P, P, P, L, N, N),
+    Category.OWN_REFERRALS:  (O, O, O, O, N, N, N),
+    Category.IDENTITY:       (L, O, P, P, L, N, N),
+    Category.CASE_RECORD:    (N, O, P, P, N, N, N),
+    Category.NOTES:          (N, O, P, N, N, N, N),
+    Category.PART2:          (N, O, P, N, N, N, N),
+    Category.LEGAL:          (N, O, P, P, L, N, N),
+    Category.DEIDENTIFIED:   (N, N, N, P, N, P, N),
+    Category.PROGRAM_CONFIG: (N, N, N, P, N, N, P),
+    Category.USERS:          (N, N, N, N, N, N, P),
+    Category.AUDIT:          (N, N, P, P, N, N, P),
+}  # fmt: skip
+
+MATRIX: dict[str, dict[str, Scope]] = {
+    category: dict(zip(_ROLES, row, strict=True)) for category, row in _TABLE.items()
+}
+
+# Disclosures to the prosecutor are consent-gated (42 CFR Part 2): even a LIMITED
+# status answer needs an active consent naming the prosecutor.
+CONSENT_GATED = {(Role.PROSECUTOR, Category.STATUS), (Role.PROSECUTOR, Category.IDENTITY)}
+
+
+def scope_of(roles, category: str) -> Scope:
+    """The widest scope any of these roles has on the category."""
+    return max((MATRIX[category][role] for role in roles), default=Scope.NONE)

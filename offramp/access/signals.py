@@ -1,0 +1,37 @@
+"""Log-ons, failures and log-outs go to the audit log (CJIS AU-2)."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from offramp.access.audit import Action, audit_record
+from offramp.access.middleware import client_address
+from offramp.access.models import AuditEntry
+from offramp.access.scope import Actor
+
+
+def _actor(request, user=None, label="") -> Actor:
+    address = client_address(request) if request is not None else ""
+    return Actor(user=user, program=None, source_address=address, label=label)
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit_record(actor=_actor(request, user), action=Action.LOGIN, object_type="User", object_id=user.pk)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(actor=_actor(request, user), action=Action.LOGOUT, object_type="User", object_id=user.pk)
+
+
+@receiver(user_login_failed)
+def audit_login_failure(sender, credentials, request=None, **kwargs):
+    # Record the name that was tried, never the password.
+    tried = str(credentials.get("username") or credentials.get("email") or "")[:150]
+    audit_record(
+        actor=_actor(request, label=f"unauthenticated:{tried}"),
+        action=Action.LOGIN_FAILED,
+        object_type="User",
+        outcome=AuditEntry.Outcome.FAILED,
+    )

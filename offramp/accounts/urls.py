@@ -1,0 +1,8 @@
+from django.urls import path
+
+from offramp.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("users/", views.users, name="users"),
+]

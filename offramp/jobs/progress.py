@@ -1,0 +1,30 @@
+"""Starting background tasks and letting them report how far they have got."""
+
+from django_tasks import TaskContext
+
+from offramp.access.scope import Actor
+from offramp.jobs.models import JobProgress
+
+
+def job_start(task, *, title: str, actor: Actor, kwargs: dict) -> JobProgress:
+    """Enqueue a task and create its progress record, which its page reads."""
+    result = task.enqueue(**kwargs)
+    progress, _ = JobProgress.objects.update_or_create(
+        task_result_id=str(result.id),
+        defaults={"title": title, "program": actor.program, "started_by": actor.user},
+    )
+    return progress
+
+
+def job_report(context: TaskContext, *, done: int, total: int | None = None, message: str = "") -> None:
+    """Called by a running task; safe even if the worker got to the task before its record was written."""
+    JobProgress.objects.update_or_create(
+        task_result_id=str(context.task_result.id),
+        defaults={"done": done, "total": total, "message": message[:300]},
+        create_defaults={
+            "done": done,
+            "total": total,
+            "message": message[:300],
+            "title": context.task_result.task.name,
+        },
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from offramp.jobs import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("jobs/<int:job_id>/", views.job_detail, name="detail"),
+    path("jobs/<int:job_id>/progress", views.job_progress, name="progress"),
+]

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from offramp.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("offramp.referrals.urls")),
+    path("", include("offramp.cases.urls")),
+    path("", include("offramp.people.urls")),
+    path("", include("offramp.accounts.urls")),
+    path("", include("offramp.jobs.urls")),
+    path("", include("offramp.web.urls")),
+]

@@ -1,0 +1,36 @@
+"""Navigation per role: each user sees links only to the pages their roles open."""
+
+from django.urls import reverse
+
+from offramp.access.policy import Category, Scope
+
+# (url name, label, category, minimum scope)
+NAV = (
+    ("referrals:mine", "My referrals", Category.OWN_REFERRALS, Scope.OWN),
+    ("cases:caseload", "Caseload", Category.CASE_RECORD, Scope.OWN),
+    ("cases:overview", "Program overview", Category.CASE_RECORD, Scope.PROGRAM),
+    ("people:lookup", "Participant lookup", Category.STATUS, Scope.LIMITED),
+    ("web:evaluation", "Evaluation", Category.DEIDENTIFIED, Scope.PROGRAM),
+    ("accounts:users", "Users", Category.USERS, Scope.PROGRAM),
+)
+
+
+def navigation(request):
+    actor = getattr(request, "actor", None)
+    if actor is None or not request.user.is_authenticated:
+        return {}
+    links = [
+        {"url": reverse(name), "label": label, "current": request.resolver_match is not None
+         and request.resolver_match.view_name == name}
+        for name, label, category, scope in NAV
+        if actor.has(category, scope)
+    ]  # fmt: skip
+    return {"nav_links": links, "actor": actor}
+
+
+def landing_url(actor) -> str | None:
+    """The first page in the navigation that this actor may open."""
+    for name, _label, category, scope in NAV:
+        if actor.has(category, scope):
+            return reverse(name)
+    return None
