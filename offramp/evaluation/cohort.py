@@ -1,0 +1,219 @@
+"""Build the analysis frame (one row per person) from a people table and an events table.
+
+Windows, all in calendar months from the person's index date ``I`` (polars ``offset_by``,
+so 12 months after 2020-01-31 ends on 2021-01-31 and 1 month after it on 2020-02-29):
+
+* pre-period of N months: ``I - N months <= date < I``. The index date itself is excluded.
+* outcome window of N months: ``I < date <= I + N months``. Events *on* the index date are never
+  outcomes: the index event (the diversion, or the arrest booked as usual) happens that day, and
+  same-day events (the booking and charge that go with the index arrest) belong to it.
+* a person is followed until ``followup_end = min(data end, person's own end, e.g. death)``.
+  If ``I + N months > followup_end`` the outcome for that window is missing (null): the person is
+  censored for the window and is never counted as having no re-arrest.
+* time to first event: days from ``I`` to the first event strictly after ``I`` and on or before
+  ``followup_end`` (and the horizon, if the outcome has ``months``); otherwise censored at
+  whichever of those comes first.
+* events flagged ``index_related = true`` (optional column: the booking, charge, jail stay or
+  prison sentence that came from the index arrest itself, even if dated later) are dropped from
+  both covariates and outcomes. Without the column, only the date rule above applies.
+* stay lengths (``jail_stay``, ``prison``): a stay starting on day d for n days covers d..d+n-1;
+  only the part inside the window counts. Stays that began before the window are not counted in it.
+
+Everything is column-wise in polars: one join, one group-by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from offramp.evaluation.study import DERIVED_COVARIATE, EVENT_KINDS, STAY_KINDS, Study
+
+ERR_MISSING_COLUMNS = "{table} table is missing column(s): {columns}"
+ERR_DUPLICATE_PEOPLE = "people table has {n} duplicate person_id value(s)"
+ERR_NULL_INDEX = "people table has {n} row(s) with no index date"
+ERR_UNKNOWN_KINDS = "events table has unknown kind(s): {kinds}; expected one of " + ", ".join(EVENT_KINDS)
+ERR_UNKNOWN_ARMS = "people table has arm(s) not in the study: {arms}"
+ERR_NO_DATA_END = "no data end date: set follow_up.data_end or pass data_end"
+COST_KINDS = ("booking", "jail_stay", "prison", "charge_felony", "charge_misdemeanor")
+
+
+class CohortError(ValueError):
+    pass
+
+
+def _as_date(col: str) -> pl.Expr:
+    return pl.col(col).cast(pl.Date)
+
+
+def _months(expr: pl.Expr, months: int) -> pl.Expr:
+    return expr.dt.offset_by(f"{months}mo")
+
+
+def _check(people: pl.DataFrame, events: pl.DataFrame, study: Study) -> None:
+    needed = {"person_id", "arm", study.index.column}
+    needed |= {c for c in study.covariates.all if not DERIVED_COVARIATE.match(c)}
+    if study.follow_up.person_end_column:
+        needed.add(study.follow_up.person_end_column)
+    missing = sorted(needed - set(people.columns))
+    if missing:
+        raise CohortError(ERR_MISSING_COLUMNS.format(table="people", columns=", ".join(missing)))
+    missing = sorted({"person_id", "date", "kind"} - set(events.columns))
+    if missing:
+        raise CohortError(ERR_MISSING_COLUMNS.format(table="events", columns=", ".join(missing)))
+    dupes = people.height - people["person_id"].n_unique()
+    if dupes:
+        raise CohortError(ERR_DUPLICATE_PEOPLE.format(n=dupes))
+    nulls = people[study.index.column].null_count()
+    if nulls:
+        raise CohortError(ERR_NULL_INDEX.format(n=nulls))
+    unknown = sorted(set(events["kind"].unique().drop_nulls().to_list()) - set(EVENT_KINDS))
+    if unknown:
+        raise CohortError(ERR_UNKNOWN_KINDS.format(kinds=", ".join(map(str, unknown))))
+    arms = sorted(set(people["arm"].unique().to_list()) - {a.name for a in study.arms})
+    if arms:
+        raise CohortError(ERR_UNKNOWN_ARMS.format(arms=", ".join(map(str, arms))))
+
+
+def resolve_data_end(*, study: Study, events: pl.DataFrame, data_end: dt.date | None = None) -> dt.date:
+    """The end of observation: the argument, else the study's, else the last event date."""
+    if data_end is not None:
+        return data_end
+    if study.follow_up.data_end is not None:
+        return study.follow_up.data_end
+    if events.height:
+        return events.select(_as_date("date").max()).item()
+    raise CohortError(ERR_NO_DATA_END)
+
+
+def age_group_labels(breaks: tuple[int, ...]) -> list[str]:
+    labels = [f"under {breaks[0]}"]
+    labels += [f"{a}-{b - 1}" for a, b in zip(breaks, breaks[1:], strict=False)]
+    return labels + [f"{breaks[-1]}+"]
+
+
+def _age_group(breaks: tuple[int, ...]) -> pl.Expr:
+    labels = age_group_labels(breaks)
+    expr = pl.when(pl.col("age") < breaks[0]).then(pl.lit(labels[0]))
+    for i, b in enumerate(breaks[1:], start=1):
+        expr = expr.when(pl.col("age") < b).then(pl.lit(labels[i]))
+    return expr.otherwise(pl.lit(labels[-1])).alias("age_group")
+
+
+def _in_window(kind: str, start: pl.Expr, end: pl.Expr, *, after_index: bool) -> pl.Expr:
+    date = pl.col("date")
+    if after_index:
+        # Outcomes: strictly after the index date, never after the end of follow-up.
+        return (pl.col("kind") == kind) & (date > start) & (date <= end) & (date <= pl.col("followup_end"))
+    return (pl.col("kind") == kind) & (date >= start) & (date < end)
+
+
+def _amount(kind: str, cond: pl.Expr, window_end: pl.Expr | None) -> pl.Expr:
+    """Events counted as 1 each; stays counted in days, clipped at the window's last day."""
+    if kind in STAY_KINDS:
+        days = pl.col("days").fill_null(0)
+        if window_end is not None:
+            days = pl.min_horizontal(days, (window_end - pl.col("date")).dt.total_days() + 1)
+        return pl.when(cond).then(days).otherwise(0).sum()
+    return cond.cast(pl.Int64).sum()
+
+
+def build_analysis_frame(
+    *, study: Study, people: pl.DataFrame, events: pl.DataFrame, data_end: dt.date | None = None
+) -> pl.DataFrame:
+    """One row per person: ids, arm, covariates, outcomes (null when censored), cost components.
+
+    Output columns beyond the people table: ``index_date``, ``followup_end``, ``full_lookback``,
+    each derived covariate, each outcome (``<name>`` or ``<name>_time`` and ``<name>_event``),
+    ``age_group`` when age is present, and ``pre_<kind>`` / ``post_<kind>`` for the cost window.
+    """
+    _check(people, events, study)
+    end = resolve_data_end(study=study, events=events, data_end=data_end)
+    person_end = study.follow_up.person_end_column
+    followup_end = pl.lit(end, dtype=pl.Date)
+    if person_end:
+        followup_end = pl.min_horizontal(followup_end, _as_date(person_end).fill_null(end))
+    frame = people.with_columns(
+        _as_date(study.index.column).alias("index_date"),
+        followup_end.alias("followup_end"),
+    )
+    if "age" in frame.columns:
+        frame = frame.with_columns(_age_group(study.analysis.age_groups))
+
+    if "index_related" in events.columns:
+        events = events.filter(~pl.col("index_related").fill_null(False))
+    ev = events.select(
+        "person_id",
+        _as_date("date").alias("date"),
+        "kind",
+        (pl.col("days") if "days" in events.columns else pl.lit(None)).cast(pl.Int64).alias("days"),
+    )
+    joined = ev.join(frame.select("person_id", "index_date", "followup_end"), on="person_id", how="inner")
+    index = pl.col("index_date")
+
+    aggs: list[pl.Expr] = []
+    zero_fill: list[str] = []
+    for name in study.covariates.derived:
+        flag, kind, months = DERIVED_COVARIATE.match(name).groups()
+        cond = _in_window(kind, _months(index, -int(months)), index, after_index=False)
+        value = _amount(kind, cond, None)
+        aggs.append((value > 0).cast(pl.Int64).alias(name) if flag else value.alias(name))
+        zero_fill.append(name)
+
+    censor: dict[str, pl.Expr] = {}
+    for o in study.outcomes:
+        if o.measure == "time_to_first":
+            horizon = _months(index, o.months) if o.months else pl.lit(None, dtype=pl.Date)
+            cond = _in_window(o.event, index, pl.coalesce(horizon, pl.col("followup_end")), after_index=True)
+            aggs.append(pl.col("date").filter(cond).min().alias(f"_{o.name}_first"))
+            continue
+        window_end = _months(index, o.months)
+        cond = _in_window(o.event, index, window_end, after_index=True)
+        value = _amount(o.event, cond, window_end)
+        aggs.append((value > 0).cast(pl.Int64).alias(o.name) if o.measure == "any" else value.alias(o.name))
+        zero_fill.append(o.name)
+        censor[o.name] = window_end > pl.col("followup_end")
+
+    w = study.costs.window_months
+    w_end = _months(index, w)
+    for kind in COST_KINDS:
+        pre = _in_window(kind, _months(index, -w), index, after_index=False)
+        aggs.append(_amount(kind, pre, None).alias(f"pre_{kind}"))
+        aggs.append(
+            _amount(kind, _in_window(kind, index, w_end, after_index=True), w_end).alias(f"post_{kind}")
+        )
+        zero_fill += [f"pre_{kind}", f"post_{kind}"]
+        censor[f"post_{kind}"] = w_end > pl.col("followup_end")
+
+    per_person = joined.group_by("person_id").agg(aggs) if aggs else joined.select("person_id").unique()
+    out = frame.join(per_person, on="person_id", how="left").with_columns(
+        [pl.col(c).fill_null(0) for c in zero_fill]
+    )
+    # Censoring: no full window of follow-up means the outcome is unknown, not "no event".
+    out = out.with_columns(
+        [pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in censor.items()]
+    )
+
+    for o in study.outcomes:
+        if o.measure != "time_to_first":
+            continue
+        first = pl.col(f"_{o.name}_first")
+        stop = pl.col("followup_end")
+        if o.months:
+            stop = pl.min_horizontal(stop, _months(index, o.months))
+        known = stop > index  # nobody is at risk for zero days
+        out = out.with_columns(
+            pl.when(~known)
+            .then(None)
+            .when(first.is_not_null())
+            .then((first - index).dt.total_days())
+            .otherwise((stop - index).dt.total_days())
+            .alias(f"{o.name}_time"),
+            pl.when(~known).then(None).otherwise(first.is_not_null().cast(pl.Int64)).alias(f"{o.name}_event"),
+        ).drop(f"_{o.name}_first")
+
+    lookback = max([int(DERIVED_COVARIATE.match(c).group(3)) for c in study.covariates.derived] + [w])
+    start = study.covariates.data_start
+    full = _months(index, -lookback) >= pl.lit(start, dtype=pl.Date) if start else pl.lit(True)
+    return out.with_columns(full.alias("full_lookback")).sort("person_id")
