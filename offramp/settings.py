@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # offramp.web first, so its templates override django-allauth's.
+    "offramp.web",
     "allauth",
     "allauth.account",
     "django_tasks",
@@ -67,7 +69,6 @@ INSTALLED_APPS = [
     "offramp.cases",
     "offramp.jobs",
     "offramp.demo",
-    "offramp.web",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from finders here, but expects the folder
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("offramp.accounts.urls")),
     path("", include("offramp.jobs.urls")),
     path("", include("offramp.web.urls")),
+    path("", include("offramp.demo.urls")),
 ]

@@ -4,11 +4,11 @@ from django.urls import reverse
 
 from offramp.access.policy import Category, Scope
 
-# (url name, label, category, minimum scope)
+# (url name, label, category, minimum scope), in order: a user lands on the first they may open.
 NAV = (
-    ("referrals:mine", "My referrals", Category.OWN_REFERRALS, Scope.OWN),
     ("cases:caseload", "Caseload", Category.CASE_RECORD, Scope.OWN),
     ("cases:overview", "Program overview", Category.CASE_RECORD, Scope.PROGRAM),
+    ("referrals:mine", "My referrals", Category.OWN_REFERRALS, Scope.OWN),
     ("people:lookup", "Participant lookup", Category.STATUS, Scope.LIMITED),
     ("web:evaluation", "Evaluation", Category.DEIDENTIFIED, Scope.PROGRAM),
     ("accounts:users", "Users", Category.USERS, Scope.PROGRAM),

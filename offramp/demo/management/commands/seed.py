@@ -7,7 +7,10 @@ from offramp.demo.generator import seed_program
 
 
 class Command(BaseCommand):
-    help = "Add a synthetic LEAD program's participants (deterministic per seed) for demos, tests and benchmarks."
+    help = (
+        "Add a synthetic LEAD program's participants (deterministic per seed) "
+        "for demos, tests and benchmarks."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -1,0 +1,72 @@
+"""Helpers for the browser tests: every page the browser shows is checked with axe-core.
+
+`visit` navigates and checks; `submit` clicks a control that loads a new page and checks
+that page. The `page` fixture (conftest.py) fails a test that loaded a document without checking it.
+"""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+
+# WCAG 2.1 level A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+_axe = Axe()
+
+
+def format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} WCAG 2.1 A/AA violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']} <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    at {target}: {summary}")
+    return "\n".join(lines)
+
+
+def check_accessibility(page) -> None:
+    """Run axe-core on the page as it is now and fail on any WCAG 2.1 A/AA violation."""
+    results = _axe.run(page, options=AXE_OPTIONS)
+    checked = getattr(page, "axe_checked", None)
+    if checked is not None:
+        checked.add(page.url)
+    violations = results.response["violations"]
+    assert not violations, format_violations(page.url, violations)
+
+
+def visit(page, url: str):
+    """Open a URL (relative to the live server), check the page with axe, and return the response."""
+    response = page.goto(url)
+    assert response is not None, f"no response for {url}"
+    check_accessibility(page)
+    return response
+
+
+def submit(page, locator) -> None:
+    """Click a control that loads a new page (a form's submit button, a link), then check that page."""
+    with page.expect_navigation():
+        locator.click()
+    check_accessibility(page)
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Sign in through the real form: type the username and password, then press Sign in."""
+    visit(page, "/accounts/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(password)
+    submit(page, page.get_by_role("button", name="Sign in"))
+
+
+def heading(page) -> str:
+    return page.locator("main h1").inner_text().strip()
+
+
+def nav_labels(page) -> list[str]:
+    nav = page.get_by_role("navigation", name="Main")
+    if nav.count() == 0:
+        return []
+    return [text.strip() for text in nav.get_by_role("link").all_inner_texts()]

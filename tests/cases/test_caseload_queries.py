@@ -1,0 +1,35 @@
+"""The caseload page costs the same number of SQL queries at 100 and at 10,000 people."""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from offramp.demo.generator import seed_program
+
+
+def _queries_for(client, username, url):
+    client.force_login(get_user_model().objects.get(username=username))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def _program_queries(client):
+    own = _queries_for(client, "casemanager", reverse("cases:caseload"))
+    everyone = _queries_for(client, "supervisor", reverse("cases:caseload") + "?sort=last_contact&page=2")
+    referrals = _queries_for(client, "officer", reverse("referrals:mine"))
+    return own, everyone, referrals
+
+
+def test_it_issues_the_same_queries_at_100_and_10000_people(db, client):
+    seed_program(people=100, seed=7)
+    small = _program_queries(client)
+    seed_program(people=9_900, seed=8)  # the same program, grown a hundredfold
+    large = _program_queries(client)
+    for (small_count, small_page), (large_count, large_page) in zip(small, large, strict=True):
+        assert small_count == large_count
+        assert len(large_page.context["page"].object_list) >= len(small_page.context["page"].object_list)
+    # the large program really fills its pages
+    assert large[1][1].context["page"].paginator.count > 1000

@@ -1,0 +1,97 @@
+"""Settings come from OFFRAMP_* variables through strict readers; production refuses insecure values."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from offramp import envvars
+
+
+@pytest.fixture
+def env(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("OFFRAMP_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+@pytest.mark.parametrize(("raw", "value"), [("true", True), ("false", False)])
+def test_it_reads_booleans(env, raw, value):
+    env.setenv("OFFRAMP_DEBUG", raw)
+    assert envvars.envbool("DEBUG", not value) is value
+
+
+@pytest.mark.parametrize("raw", ["True", "1", "yes", "ture", "on"])
+def test_it_refuses_anything_but_true_or_false(env, raw):
+    env.setenv("OFFRAMP_DEBUG", raw)
+    with pytest.raises(ImproperlyConfigured, match="OFFRAMP_DEBUG must be 'true' or 'false'"):
+        envvars.envbool("DEBUG", False)
+
+
+def test_it_refuses_a_malformed_number(env):
+    env.setenv("OFFRAMP_HSTS_SECONDS", "a year")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        envvars.envint("HSTS_SECONDS", 0)
+
+
+def test_it_reads_a_secret_from_a_file(env, tmp_path):
+    secret = tmp_path / "key"
+    secret.write_text("s3cret\n")
+    env.setenv("OFFRAMP_SECRET_KEY_FILE", str(secret))
+    assert envvars.envsecret("SECRET_KEY") == "s3cret"
+
+
+def test_it_fails_loudly_on_a_missing_secret_file(env, tmp_path):
+    env.setenv("OFFRAMP_SECRET_KEY_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ImproperlyConfigured, match="cannot read"):
+        envvars.envsecret("SECRET_KEY")
+
+
+def test_it_refuses_a_secret_given_twice(env, tmp_path):
+    (tmp_path / "key").write_text("a")
+    env.setenv("OFFRAMP_SECRET_KEY", "b")
+    env.setenv("OFFRAMP_SECRET_KEY_FILE", str(tmp_path / "key"))
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        envvars.envsecret("SECRET_KEY")
+
+
+PRODUCTION = {
+    "OFFRAMP_MODE": "production",
+    "OFFRAMP_SECRET_KEY": "k" * 20 + "9fG2xLq8Zr4TbV1nWm7sYc0pHd3Ju6EoAi5",
+    "OFFRAMP_ALLOWED_HOSTS": "lead.example.org",
+}
+
+
+def _offramp(args, env_vars, tmp_path):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("OFFRAMP_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base.update({"OFFRAMP_DATA_DIR": str(tmp_path), **env_vars})
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "offramp.cli", *args], env=base, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_it_passes_the_deployment_checks_in_production_mode(tmp_path):
+    result = _offramp(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"OFFRAMP_SECRET_KEY": ""}, "OFFRAMP_SECRET_KEY"),
+        ({"OFFRAMP_SECRET_KEY": "short"}, "at least 50"),
+        ({"OFFRAMP_ALLOWED_HOSTS": ""}, "OFFRAMP_ALLOWED_HOSTS"),
+        ({"OFFRAMP_ALLOWED_HOSTS": "*"}, "OFFRAMP_ALLOWED_HOSTS"),
+        ({"OFFRAMP_DEBUG": "true"}, "OFFRAMP_DEBUG=true is refused"),
+        ({"OFFRAMP_HTTPS": "false"}, "OFFRAMP_HTTPS=false is refused"),
+        ({"OFFRAMP_DEBUG": "yes"}, "must be 'true' or 'false'"),
+    ],
+)
+def test_it_refuses_to_start_production_with_insecure_settings(tmp_path, override, message):
+    result = _offramp(["check"], {**PRODUCTION, **override}, tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
