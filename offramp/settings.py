@@ -36,7 +36,8 @@ def _local_secret_key() -> str:
 SECRET_KEY = envsecret("SECRET_KEY") or ("" if PRODUCTION else _local_secret_key())
 if PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
-        "OFFRAMP_SECRET_KEY (or OFFRAMP_SECRET_KEY_FILE) must hold at least 50 random characters in production"
+        "OFFRAMP_SECRET_KEY (or OFFRAMP_SECRET_KEY_FILE) must hold at least 50 random characters "
+        "in production"
     )
 
 DEBUG = envbool("DEBUG", MODE == "demo")

@@ -61,7 +61,8 @@ def make_case(program, *, manager=None, officer=None, first="Ana", last="Lopez",
         if consent:
             Consent.objects.create(
                 program=program, person=person, recipient_class=Consent.Recipient.PROSECUTOR,
-                categories=[Category.STATUS], purpose="Charging coordination", signed_at=now - dt.timedelta(days=30),
+                categories=[Category.STATUS], purpose="Charging coordination",
+                signed_at=now - dt.timedelta(days=30),
             )  # fmt: skip
     return case
 

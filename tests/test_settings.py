@@ -66,7 +66,11 @@ PRODUCTION = {
 
 
 def _offramp(args, env_vars, tmp_path):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("OFFRAMP_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("OFFRAMP_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     base.update({"OFFRAMP_DATA_DIR": str(tmp_path), **env_vars})
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "offramp.cli", *args], env=base, capture_output=True, text=True, timeout=120

@@ -36,7 +36,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["program", "object_type", "object_id"], name="audit_object")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -38,7 +38,7 @@ class Category:
     )  # fmt: skip
 
 
-N, L, O, P = Scope.NONE, Scope.LIMITED, Scope.OWN, Scope.PROGRAM
+N, L, O, P = Scope.NONE, Scope.LIMITED, Scope.OWN, Scope.PROGRAM  # noqa: E741  (one letter keeps the table readable)
 _ROLES = (
     Role.OFFICER, Role.CASE_MANAGER, Role.CASE_SUPERVISOR, Role.PROJECT_MANAGER,
     Role.PROSECUTOR, Role.EVALUATOR, Role.SYSTEM_ADMIN,

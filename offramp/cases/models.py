@@ -85,6 +85,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} -> {self.to_status}"
+
 
 class Contact(models.Model):
     """A contact or attempted contact with a participant: the heart of case management."""
@@ -116,3 +119,6 @@ class Contact(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["case", "successful", "at"], name="contact_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {'contact' if self.successful else 'attempt'}"

@@ -13,7 +13,10 @@ class Door(models.TextChoices):
 
 
 class Referral(models.Model):
-    """A person sent to the program through one of the doors. An arrest diversion is a non-arrest: no booking."""
+    """A person sent to the program through one of the doors.
+
+    An arrest diversion is a non-arrest: no booking, and no charge filed once intake is done.
+    """
 
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")

@@ -1,5 +1,5 @@
 class SecurityHeadersMiddleware:
-    """A strict Content-Security-Policy: every asset is served by offramp itself, and no inline script runs."""
+    """A strict Content-Security-Policy: offramp serves every asset itself, and no inline script runs."""
 
     POLICY = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -19,7 +19,9 @@ def _documented_matrix() -> dict:
         match = re.search(r"`(\w+)`", cells[0])
         if not match:
             break
-        table[match.group(1)] = {role: CELL[cell.split()[0].lower()] for role, cell in zip(roles, cells[1:], strict=True)}
+        table[match.group(1)] = {
+            role: CELL[cell.split()[0].lower()] for role, cell in zip(roles, cells[1:], strict=True)
+        }
     return table
 
 
@@ -40,7 +42,13 @@ def test_it_takes_the_widest_scope_of_several_roles():
 
 def test_it_never_shows_evaluators_or_admins_identified_participant_data():
     for role in (Role.EVALUATOR, Role.SYSTEM_ADMIN):
-        for category in (Category.IDENTITY, Category.CASE_RECORD, Category.NOTES, Category.PART2, Category.LEGAL):
+        for category in (
+            Category.IDENTITY,
+            Category.CASE_RECORD,
+            Category.NOTES,
+            Category.PART2,
+            Category.LEGAL,
+        ):
             assert MATRIX[category][role] == Scope.NONE
 
 

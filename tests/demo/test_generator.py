@@ -5,7 +5,6 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from offramp.access.models import AuditEntry
 from offramp.access.scope import trusted
@@ -26,7 +25,9 @@ def _snapshot(slug):
             .values_list("legal_first_name", "legal_last_name", "date_of_birth", "sex", "black_af_american")
         )
         cases = list(
-            Case.objects.filter(program__slug=slug).order_by("id").values_list("status", "exit_reason", "opened_at")
+            Case.objects.filter(program__slug=slug)
+            .order_by("id")
+            .values_list("status", "exit_reason", "opened_at")
         )
     return people, cases
 

@@ -14,7 +14,9 @@ def _rows(name):
 
 
 def test_it_uses_the_list_each_client_column_uses():
-    expected = {row["column"]: row["list_code"] for row in _rows("column_lists.csv") if row["file"] == "Client"}
+    expected = {
+        row["column"]: row["list_code"] for row in _rows("column_lists.csv") if row["file"] == "Client"
+    }
     for column, (list_code, _choices) in hmis.CLIENT_COLUMN_LISTS.items():
         assert expected[column] == list_code, column
 
