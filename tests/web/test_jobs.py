@@ -17,6 +17,8 @@ def small_batches(monkeypatch):
     monkeypatch.setattr(demo_views, "PEOPLE_PER_CLICK", 12)
 
 
+# The worker closes connections that are inside a transaction, as a real worker would: commit for real.
+@pytest.mark.django_db(transaction=True)
 @override_settings(MODE="demo")
 def test_it_runs_a_task_in_the_worker_and_shows_its_progress(world, login, small_batches):
     client = login(world.users[Role.SYSTEM_ADMIN])
