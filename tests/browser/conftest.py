@@ -5,19 +5,11 @@ setup script installs it). A missing chromium is a failure, not a skip.
 """
 
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-# The tests folder has no __init__.py; put the repository on the path so the browser
-# tests can share `tests.conftest` (the world builder) and `tests.browser.pages`.
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from tests.conftest import build_world  # noqa: E402
+from tests.conftest import build_world  # the repository root is on the path (pyproject: pythonpath)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

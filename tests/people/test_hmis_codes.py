@@ -1,15 +1,13 @@
 """The HMIS value lists in offramp/people/hmis.py match the HUD FY2026 CSV specification files."""
 
 import csv
-from pathlib import Path
 
 from offramp.people import hmis
-
-STANDARD = Path(__file__).resolve().parents[2].parent / "shared" / "standards" / "hmis-csv-fy2026"
+from tests.standards import standard_file
 
 
 def _rows(name):
-    with open(STANDARD / name, newline="", encoding="utf-8") as handle:
+    with open(standard_file("hmis-csv-fy2026", name), newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -1,19 +1,13 @@
 """The NIBRS table shipped in code must match the project's copy of the FBI list."""
 
 import csv
-from pathlib import Path
-
-import pytest
 
 from offramp.referrals import nibrs
-
-CSV = Path(__file__).resolve().parents[2].parent / "shared" / "standards" / "nibrs" / "nibrs_offenses.csv"
+from tests.standards import standard_file
 
 
 def _rows() -> list[dict[str, str]]:
-    if not CSV.exists():
-        pytest.skip(f"shared NIBRS standard not found at {CSV}")
-    with CSV.open(encoding="utf-8", newline="") as f:
+    with standard_file("nibrs", "nibrs_offenses.csv").open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
