@@ -22,6 +22,10 @@ CASELOAD_SORTS = {
     "last_contact": ("last_contact_at", "id"),
     "intake_due": ("intake_due", "id"),
 }
+SORT_LABELS = {"name": "Name", "status": "Status", "last_contact": "Last contact", "intake_due": "Intake due"}
+OPEN = "open"  # the caseload's default: everyone not exited
+OPEN_STATUSES = (Status.REFERRED, Status.ACTIVE, Status.INACTIVE)
+STATUS_FILTERS = [(OPEN, "Open (not exited)"), *Status.choices, ("all", "All")]
 
 
 def _cases_in_scope(actor: Actor, category: str = Category.CASE_RECORD):
@@ -35,7 +39,7 @@ def _cases_in_scope(actor: Actor, category: str = Category.CASE_RECORD):
 @dataclass(frozen=True)
 class CaseloadFilter:
     case_manager_id: int | None = None
-    status: str = ""
+    status: str = OPEN
     sort: str = "name"
     page: int = 1
 
@@ -53,7 +57,9 @@ def caseload(actor: Actor, query: CaseloadFilter) -> Page:
             if actor.scope(Category.CASE_RECORD) == Scope.OWN and query.case_manager_id != actor.user_id:
                 raise Http404("Not found")
             cases = cases.filter(case_manager_id=query.case_manager_id)
-        if query.status in Status.values:
+        if query.status == OPEN:
+            cases = cases.filter(status__in=OPEN_STATUSES)
+        elif query.status in Status.values:
             cases = cases.filter(status=query.status)
         last_contact = (
             Contact.objects.filter(case=OuterRef("pk"), successful=True).order_by("-at").values("at")[:1]
@@ -110,7 +116,7 @@ def program_overview(actor: Actor) -> ProgramOverview:
     with trusted("cases.program_overview"):
         cases = Case.objects.filter(program_id=actor.program_id)
         by_status = dict(cases.values_list("status").annotate(n=Count("id")).order_by())
-        open_cases = Q(status__in=[Status.REFERRED, Status.ACTIVE, Status.INACTIVE])
+        open_cases = Q(status__in=OPEN_STATUSES)
         per_manager = dict(
             cases.filter(open_cases).values_list("case_manager_id").annotate(n=Count("id")).order_by()
         )

@@ -16,15 +16,23 @@ def caseload(request):
         case_manager_id=int_param(request.GET.get("manager"), default=None)
         if actor.scope(Category.CASE_RECORD) == Scope.PROGRAM
         else actor.user_id,
-        status=request.GET.get("status", ""),
+        status=request.GET.get("status", queries.OPEN),
         sort=request.GET.get("sort", "name"),
         page=int_param(request.GET.get("page"), default=1),
     )
     page = queries.caseload(actor, filters)
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "cases/caseload.html",
-        {"page": page, "filters": filters, "statuses": Status.choices, "sorts": queries.CASELOAD_SORTS},
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": queries.STATUS_FILTERS,
+            "sorts": queries.SORT_LABELS,
+            "query_prefix": f"{kept.urlencode()}&" if kept else "",
+        },
     )
 
 

@@ -5,7 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from offramp.access.roles import Role
+from offramp.cases.models import Status
 from offramp.demo.generator import seed_program
+from tests.conftest import make_case
 
 
 def _queries_for(client, username, url):
@@ -33,3 +36,15 @@ def test_it_issues_the_same_queries_at_100_and_10000_people(db, client):
         assert len(large_page.context["page"].object_list) >= len(small_page.context["page"].object_list)
     # the large program really fills its pages
     assert large[1][1].context["page"].paginator.count > 1000
+
+
+def test_it_shows_open_cases_by_default_and_every_status_on_request(world, login):
+    manager = world.users[Role.CASE_MANAGER]
+    exited = make_case(world.program, manager=manager, first="Dee", last="Exited", status=Status.EXITED)
+    client = login(manager)
+    default = client.get(reverse("cases:caseload")).context["page"].object_list
+    everything = client.get(reverse("cases:caseload") + "?status=all").context["page"].object_list
+    only_exited = client.get(reverse("cases:caseload") + "?status=exited").context["page"].object_list
+    assert [c.pk for c in default] == [world.own_case.pk]
+    assert {c.pk for c in everything} == {world.own_case.pk, exited.pk}
+    assert [c.pk for c in only_exited] == [exited.pk]
