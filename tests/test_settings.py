@@ -1,13 +1,12 @@
 """Settings come from OFFRAMP_* variables through strict readers; production refuses insecure values."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from offramp import envvars
+from tests.commands import offramp_env, run_offramp
 
 
 @pytest.fixture
@@ -66,15 +65,7 @@ PRODUCTION = {
 
 
 def _offramp(args, env_vars, tmp_path):
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("OFFRAMP_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
-    base.update({"OFFRAMP_DATA_DIR": str(tmp_path), **env_vars})
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "offramp.cli", *args], env=base, capture_output=True, text=True, timeout=120
-    )
+    return run_offramp(*args, env=offramp_env(tmp_path, **env_vars))
 
 
 def test_it_passes_the_deployment_checks_in_production_mode(tmp_path):
