@@ -11,8 +11,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["demo"]:
-        # The demo is the one command that picks its own mode: a local SQLite site with debug on.
+    if argv[:1] in (["demo"], ["demo-code"]):
+        # The demo (and its code printer) pick their own mode: a local SQLite site with debug on.
         os.environ.setdefault("OFFRAMP_MODE", "demo")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offramp.settings")
     from django.core.management import execute_from_command_line

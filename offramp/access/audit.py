@@ -1,7 +1,13 @@
 """Writing the audit log. Called by the queries and actions layers, never by views."""
 
-from offramp.access.models import AuditEntry
+from django.db import transaction
+from django.utils import timezone
+
+from offramp.access.chain import GENESIS, entry_digest, normalised_detail
+from offramp.access.models import AuditChainHead, AuditEntry
 from offramp.access.scope import Actor
+
+HEAD_ID = 1
 
 
 class Action:
@@ -16,6 +22,24 @@ class Action:
     LOGIN_FAILED = "login_failed"
     LOGOUT = "logout"
     SEED = "seed"
+    DISCLOSE = "disclose"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    DISABLE = "disable"
+    ENABLE = "enable"
+    CREDENTIAL = "credential"  # password or authenticator added, changed or removed
+    ROLE_CHANGE = "role_change"
+    SESSION_END = "session_end"  # idle or absolute time-out, forced re-authentication
+    KEY_ROTATE = "key_rotate"
+
+
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked for this transaction (FOR UPDATE on PostgreSQL; SQLite's writer lock)."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_ID).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=HEAD_ID, defaults={"seq": 0, "entry_hash": GENESIS})
+        head = AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
+    return head
 
 
 def audit_record(
@@ -28,17 +52,26 @@ def audit_record(
     detail: dict | None = None,
     program=None,
 ) -> AuditEntry:
-    """Append one entry. A failure to write raises, so the request fails with it."""
+    """Append one entry to the chain. A failure to write raises, so the request fails with it."""
     user = actor.user if getattr(actor.user, "pk", None) else None
     label = actor.label or (user.get_username() if user else "anonymous")
-    return AuditEntry.objects.create(
-        actor=user,
-        actor_label=label[:150],
-        program=program if program is not None else actor.program,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id)[:64],
-        source_address=actor.source_address[:64],
-        outcome=outcome,
-        detail=detail or {},
-    )
+    with transaction.atomic():
+        head = _locked_head()
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            at=timezone.now(),  # taken under the lock, so times rise with the sequence
+            actor=user,
+            actor_label=label[:150],
+            program=program if program is not None else actor.program,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            source_address=actor.source_address[:64],
+            outcome=outcome,
+            detail=normalised_detail(detail),
+            prev_hash=head.entry_hash,
+        )
+        entry.entry_hash = entry_digest(entry)
+        entry.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=entry.seq, entry_hash=entry.entry_hash)
+    return entry

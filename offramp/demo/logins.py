@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from offramp.accounts.mfa import demo_totp_enrol
 from offramp.demo.generator import DEMO_ACCOUNTS
 
 
@@ -32,5 +33,6 @@ def demo_logins_enable(password: str) -> list[tuple[str, str]]:
         if not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
+        demo_totp_enrol(user)
         logins.append((role.label, username))
     return logins

@@ -4,16 +4,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
+from offramp.access.actions import disclosure_record
 from offramp.access.audit import Action, audit_record
+from offramp.access.consent import REDISCLOSURE_NOTICE, consent_scope, consents_covering
 from offramp.access.models import Consent
 from offramp.access.policy import CONSENT_GATED, Category, Scope
 from offramp.access.scope import Actor, trusted
-from offramp.cases.models import Case, Status
+from offramp.cases.models import OPEN_STATUSES, Case
 from offramp.people.models import Person
-
-OPEN_STATUSES = (Status.REFERRED, Status.ACTIVE, Status.INACTIVE)
 
 
 @dataclass(frozen=True)
@@ -28,18 +27,9 @@ class StatusAnswer:
     intake_completed_at: dt.datetime | None = None
     status_changed_at: dt.datetime | None = None
     case_id: int | None = None
-
-
-def _consented_person_ids(actor: Actor, person_ids: list[int]) -> set[int]:
-    now = timezone.now()
-    consents = Consent.objects.filter(
-        program_id=actor.program_id,
-        person_id__in=person_ids,
-        recipient_class=Consent.Recipient.PROSECUTOR,
-        revoked_at__isnull=True,
-        signed_at__lte=now,
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    return {c.person_id for c in consents if Category.STATUS in c.categories}
+    # A disclosure under consent carries the redisclosure notice and the consent's scope.
+    notice: str | None = None
+    consent_scope: str | None = None
 
 
 def status_lookup(
@@ -72,9 +62,19 @@ def status_lookup(
                 ),
             ).select_related("person")
         )
+        consents = None
         if any((role, Category.STATUS) in CONSENT_GATED for role in actor.roles) and scope == Scope.LIMITED:
-            allowed = _consented_person_ids(actor, [c.person_id for c in cases])
-            cases = [c for c in cases if c.person_id in allowed]
+            # A disclosure outside the case team: only under a consent, and written to the ledger.
+            consents = consents_covering(
+                program_id=actor.program_id, person_ids={c.person_id for c in cases},
+                recipient_class=Consent.Recipient.PROSECUTOR, category=Category.STATUS,
+            )  # fmt: skip
+            cases = [c for c in cases if c.person_id in consents]
+            for case in cases:
+                disclosure_record(
+                    actor=actor, consent=consents[case.person_id], categories=[Category.STATUS],
+                    description="Participation status and its dates (status lookup)",
+                )  # fmt: skip
         own_case_ids = set()
         if actor.has(Category.CASE_RECORD, Scope.OWN):
             case_scope = actor.scope(Category.CASE_RECORD)
@@ -90,11 +90,13 @@ def status_lookup(
     if not actor.has(Category.CASE_RECORD, Scope.OWN) and not actor.has(Category.LEGAL):
         # Officers: the fact of participation, nothing more, and once however many cases match.
         return [StatusAnswer(active=True)] if cases else []
-    return [_answer(case, case.pk in own_case_ids) for case in cases]
+    return [_answer(case, case.pk in own_case_ids, consents and consents[case.person_id]) for case in cases]
 
 
-def _answer(case: Case, may_open: bool) -> StatusAnswer:
+def _answer(case: Case, may_open: bool, consent=None) -> StatusAnswer:
     return StatusAnswer(
+        notice=REDISCLOSURE_NOTICE if consent else None,
+        consent_scope=consent_scope(consent) if consent else None,
         active=True,
         name=case.person.display_name,
         date_of_birth=case.person.date_of_birth,

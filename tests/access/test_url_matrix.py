@@ -15,22 +15,68 @@ from offramp.access.roles import Role
 # url name -> (category, minimum scope, kind). kind: "list" pages take no object; "case" pages take a case.
 PAGES = {
     "referrals:mine": (Category.OWN_REFERRALS, Scope.OWN, "list"),
+    "referrals:new": (Category.OWN_REFERRALS, Scope.OWN, "form"),
+    "referrals:handoff": (Category.OWN_REFERRALS, Scope.OWN, "referral"),
     "cases:caseload": (Category.CASE_RECORD, Scope.OWN, "list"),
     "cases:detail": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:overview": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
+    "cases:plan": (Category.CASE_RECORD, Scope.OWN, "case"),
+    "cases:assessments": (Category.CASE_RECORD, Scope.OWN, "case"),
+    "cases:assessment_new": (Category.CASE_RECORD, Scope.OWN, "case_team"),
+    "cases:assessment_edit": (Category.CASE_RECORD, Scope.OWN, "assessment"),
+    "cases:timeline": (Category.CASE_RECORD, Scope.OWN, "case"),
     "people:lookup": (Category.STATUS, Scope.LIMITED, "search"),
     "web:evaluation": (Category.DEIDENTIFIED, Scope.PROGRAM, "aggregate"),
     "accounts:users": (Category.USERS, Scope.PROGRAM, "staff"),
+    "access:audit": (Category.AUDIT, Scope.PROGRAM, "audit"),
+    "access:disclosures": (Category.CASE_RECORD, Scope.OWN, "case"),
+    "access:deidentified_export": (Category.DEIDENTIFIED, Scope.PROGRAM, "aggregate"),
+    "analysis:run_report": (Category.DEIDENTIFIED, Scope.PROGRAM, "run"),
+    "analysis:run_json": (Category.DEIDENTIFIED, Scope.PROGRAM, "run"),
+    "analysis:study_new": (Category.DEIDENTIFIED, Scope.PROGRAM, "form"),
+    "analysis:import": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "import"),
+    "analysis:links": (Category.IDENTITY, Scope.PROGRAM, "links"),
+    "directory:manage": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
+    "directory:export": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
+    "referrals:screening": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "import"),
+    "referrals:equity": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "screening"),
 }
 # Pages that show no participant data, with why.
 OTHER_PAGES = {
     "home": "redirects to the role's landing page",
     "healthz": "liveness probe, no data",
+    "access:consent_change": "POST only: revoke a consent or record its proceeding's end "
+    "(case_record, own case or program; tests/access/test_consent_revocation.py)",
+    "accounts:user_status": "POST only: an administrator releases, disables or enables a staff account "
+    "(users, program; tests/accounts/test_account_admin.py)",
     "jobs:detail": "a background task's progress, shown only to whoever started it (tests/web/test_jobs.py)",
     "jobs:progress": "the same progress as JSON (tests/web/test_jobs.py)",
     "demo:seed": "demo sites only: adds synthetic people as a background task (tests/web/test_jobs.py)",
+    "referrals:protocols": "program configuration (tests/referrals/test_protocol_versions.py)",
+    "referrals:protocol_export": "a protocol file download (tests/referrals/test_protocol_versions.py)",
+    "notifications:inbox": "the user's own notices, each addressed to one user (tests/notifications/)",
+    "notifications:read": "marks one of the user's own notices read (tests/notifications/)",
+    "analysis:run_start": "POST only: queues a study run (tests/analysis/test_run_from_page.py)",
+    "directory:search": "service directory, not participant data: any staff role (tests/directory/)",
+    "cases:contact_add": "POST only: record a contact (case team: own case or program; "
+    "tests/cases/test_contact_entry.py)",
+    "cases:status_change": "POST only: intake, inactive, re-engaged, exited (case team: own case or program; "
+    "tests/cases/test_status_changes.py)",
+    "cases:assign": "POST only: a supervisor assigns a case (tests/cases/test_case_assignment.py)",
+    "cases:plan_change": "POST only: goals, steps, agreement (case team: own case or program; "
+    "tests/cases/test_plan_edits.py)",
+    "cases:snapshot_add": "POST only: an outcome snapshot (case team: own case or program; "
+    "tests/cases/test_outcome_snapshots.py)",
 }
-PARTICIPANT_KINDS = {"list", "case", "search", "aggregate"}
+# Pages whose reads are audited (reading the audit log is audited too).
+PARTICIPANT_KINDS = {
+    "list", "case", "search", "aggregate", "audit", "referral", "run", "import", "screening", "links",
+    "case_team", "assessment",
+}  # fmt: skip
+# Forms of the case team (a case manager's own cases, a supervisor's program): roles that only read
+# case records (the project manager) get 404. "assessment" pages take an assessment of the case.
+CASE_TEAM_KINDS = ("case_team", "assessment")
+CASE_KINDS = ("case", "referral", *CASE_TEAM_KINDS)
 
 
 def _names(resolver=None, namespace=""):
@@ -56,20 +102,80 @@ def _allowed(role, name, target=None) -> bool:
         return False
     if kind == "case" and target == "other":
         return scope == Scope.PROGRAM
+    if kind in CASE_TEAM_KINDS:
+        if role not in (Role.CASE_MANAGER, Role.CASE_SUPERVISOR):
+            return False
+        return target == "own" or (target == "other" and scope == Scope.PROGRAM)
+    if kind == "links":  # reviewing links shows identities and changes the study data: both categories
+        return MATRIX[Category.PROGRAM_CONFIG][role] == Scope.PROGRAM and target != "foreign"
+    if kind == "referral":  # a referral page opens only for whoever made it: the world's officer
+        return target == "own" and role == Role.OFFICER
     return target != "foreign"
 
 
 def _url(world, name, target):
-    if PAGES[name][2] == "case":
+    if PAGES[name][2] in CASE_KINDS:
         case = {"own": world.own_case, "other": world.other_case, "foreign": world.foreign_case}[target]
-        return reverse(name, args=[case.pk])
+        if PAGES[name][2] == "assessment":
+            return reverse(name, args=[case.pk, _assessment(case).pk])
+        return reverse(name, args=[case.referral_id if PAGES[name][2] == "referral" else case.pk])
+    if PAGES[name][2] == "run":  # a study run in the world's program ("own", "other") or in the other one
+        return reverse(
+            name, args=[_study_run(world.other_program if target == "foreign" else world.program).pk]
+        )
+    if PAGES[name][2] == "screening":  # a screening run in the world's program or in the other one
+        return reverse(
+            name, args=[_screening_run(world.other_program if target == "foreign" else world.program).pk]
+        )
     if name == "people:lookup":
         return reverse(name) + "?last_name=Lopez&date_of_birth=1980-05-17"
     return reverse(name)
 
 
+def _assessment(case):
+    from django.utils import timezone
+
+    from offramp.access.scope import trusted
+    from offramp.cases.models import Assessment
+
+    with trusted("tests"):
+        return Assessment.objects.create(
+            program_id=case.program_id, case=case, kind="full", assessed_on=timezone.localdate(),
+            created_at=timezone.now(), updated_at=timezone.now(),
+        )  # fmt: skip
+
+
+def _study_run(program):
+    from offramp.access.scope import trusted
+    from offramp.analysis.models import Study, StudyRun
+
+    with trusted("tests"):
+        study = Study.objects.create(program=program, name="A study", toml="")
+        return StudyRun.objects.create(
+            program=program, study=study, study_toml="", status="failed", error="x"
+        )
+
+
+def _screening_run(program):
+    from django.utils import timezone
+
+    from offramp.access.scope import trusted
+    from offramp.referrals.models import ProtocolVersion, ScreeningRun
+
+    version = ProtocolVersion.objects.create(
+        program=program, version=1, label="A protocol", text="", published_at=timezone.now()
+    )
+    with trusted("tests"):
+        return ScreeningRun.objects.create(
+            program=program, protocol_version=version, file_name="arrests.csv", rows=0, eligible=0,
+            diverted=0, missed=0, diverted_ineligible=0,
+        )  # fmt: skip
+
+
 def _targets(name):
-    return ("own", "other", "foreign") if PAGES[name][2] == "case" else ("own",)
+    if PAGES[name][2] in ("run", "screening"):
+        return ("own", "foreign")
+    return ("own", "other", "foreign") if PAGES[name][2] in CASE_KINDS else ("own",)
 
 
 CASES = [(role, name, target) for role in Role for name in PAGES for target in _targets(name)]
@@ -91,7 +197,7 @@ def test_it_answers_each_role_as_the_matrix_says(world, login, role, name, targe
         assert entry.source_address == "127.0.0.1"
 
 
-@pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2] == "case"])
+@pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2] in (*CASE_KINDS, "run", "screening")])
 @pytest.mark.parametrize("target", ["own", "other"])
 def test_it_hides_every_record_from_another_programs_staff(world, login, name, target):
     client = login(world.outsider)  # holds every role, but in the other program

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from offramp.access import views
+
+app_name = "access"
+urlpatterns = [
+    path("audit/", views.audit_log, name="audit"),
+    path("evaluation/deidentified.csv", views.deidentified_export, name="deidentified_export"),
+    path("cases/<int:case_id>/disclosures/", views.disclosures, name="disclosures"),
+    path("consents/<int:consent_id>/change", views.consent_change, name="consent_change"),
+]

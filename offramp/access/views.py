@@ -1,0 +1,97 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from offramp.access import actions, queries
+from offramp.access.audit import Action
+from offramp.web.forms import int_param
+
+
+def _date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_GET
+@login_required
+def audit_log(request):
+    get = request.GET
+    filters = queries.AuditFilter(
+        user=get.get("user", "")[:150],
+        action=get.get("action", "")[:32],
+        object_type=get.get("object_type", "")[:64],
+        object_id=get.get("object_id", "")[:64],
+        person_id=int_param(get.get("person"), default=None),
+        since=_date(get.get("since")),
+        until=_date(get.get("until")),
+        page=int_param(get.get("page"), default=1),
+    )
+    page = queries.audit_entries(request.actor, filters)
+    query = get.copy()
+    query.pop("page", None)
+    actions = sorted(v for k, v in vars(Action).items() if k.isupper())
+    context = {
+        "page": page,
+        "filters": filters,
+        "actions": actions,
+        "query_prefix": query.urlencode() + "&" if query else "",
+    }
+    return render(request, "access/audit_log.html", context)
+
+
+@require_GET
+@login_required
+def disclosures(request, case_id: int):
+    accounting = queries.disclosure_accounting(request.actor, case_id)
+    return render(request, "access/disclosures.html", {"accounting": accounting, "case": accounting.case})
+
+
+CONSENT_CHANGES = {
+    "revoke": (
+        actions.consent_revoke,
+        "The consent was revoked. No further disclosure will be made under it.",
+    ),
+    "proceeding_end": (actions.consent_proceeding_end, "The end of the proceeding was recorded."),
+}
+
+
+@require_POST
+@login_required
+def consent_change(request, consent_id: int):
+    change, done = CONSENT_CHANGES.get(request.POST.get("change", ""), (None, ""))
+    case_id = int_param(request.POST.get("case"), default=None)
+    if change is None or case_id is None:
+        return HttpResponseBadRequest("Unknown change")
+    try:
+        change(actor=request.actor, consent_id=consent_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("access:disclosures", case_id=case_id)
+
+
+@require_GET
+@login_required
+def deidentified_export(request):
+    """The Safe Harbor export as CSV, for evaluators and project managers."""
+    import csv
+
+    from django.http import HttpResponse
+
+    from offramp.access.deidentify import COLUMNS
+
+    rows = queries.deidentified_export(request.actor)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="offramp-deidentified.csv"'
+    writer = csv.DictWriter(response, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
+    return response

@@ -1,0 +1,33 @@
+"""Sign-in bookkeeping: session clocks start at sign-in; failures count toward the lockout."""
+
+from allauth.usersessions.models import UserSession
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from offramp.access.middleware import client_address
+from offramp.accounts.lockout import login_failure_record
+from offramp.accounts.sessions import session_start
+
+
+@receiver(user_logged_in)
+def start_session_clocks(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_start(request, user)
+        # Listed for every way of signing in, so that disabling the user can end this session.
+        if not request.session.session_key:
+            request.session.save()
+        UserSession.objects.get_or_create(
+            session_key=request.session.session_key,
+            defaults={
+                "user": user,
+                # 0.0.0.0 stands for an unknown client (a test client); it is not a bind address.
+                "ip": client_address(request) or "0.0.0.0",  # noqa: S104  # nosec B104
+                "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
+            },
+        )
+
+
+@receiver(user_login_failed)
+def count_failure(sender, credentials, request=None, **kwargs):
+    login = str(credentials.get("username") or credentials.get("email") or "")
+    login_failure_record(login=login, source_address=client_address(request) if request is not None else "")
