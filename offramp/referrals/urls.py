@@ -5,4 +5,11 @@ from offramp.referrals import views
 app_name = "referrals"
 urlpatterns = [
     path("referrals/", views.my_referrals, name="mine"),
+    path("referrals/new/", views.referral_new, name="new"),
+    path("referrals/<int:referral_id>/handoff/", views.handoff, name="handoff"),
+    path("protocols/", views.protocols, name="protocols"),
+    path("protocols/<int:version>.toml", views.protocol_export, name="protocol_export"),
+    path("screening/", views.screening, name="screening"),
+    path("screening/<int:run_id>/equity/", views.equity, name="equity"),
+    path("screening/<int:run_id>/equity.csv", views.equity_csv, name="equity_csv"),
 ]

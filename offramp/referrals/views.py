@@ -1,8 +1,18 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import csv
 
-from offramp.referrals import queries
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from offramp.access.policy import Category, Scope
+from offramp.referrals import actions, eligibility, queries
+from offramp.referrals import equity as equity_tables
+from offramp.referrals.forms import FactsForm, PersonForm, ProtocolUploadForm, ScreeningUploadForm
+from offramp.referrals.referral_facts import to_facts
 from offramp.web.forms import int_param
 
 
@@ -11,3 +21,145 @@ from offramp.web.forms import int_param
 def my_referrals(request):
     page = queries.my_referrals(request.actor, page=int_param(request.GET.get("page"), default=1))
     return render(request, "referrals/my_referrals.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def referral_new(request):
+    """Three screens, one URL: the person; the door and offence facts; the decision and Divert.
+
+    Each screen posts everything entered so far (hidden fields), so a step can be redone and a
+    retried Divert carries the same idempotency key.
+    """
+    actor = request.actor
+    actor.require(Category.OWN_REFERRALS, Scope.OWN)
+    version = actions.protocol_current(actor.program_id)
+    if version is None:
+        return render(request, "referrals/no_protocol.html", {"message": actions.ERR_NO_PROTOCOL})
+    protocol = version.protocol
+    step = request.POST.get("step", "")
+    person_form = PersonForm(request.POST if step else None)
+    if not step or not person_form.is_valid():
+        return render(request, "referrals/new_person.html", {"form": person_form})
+    person = person_form.cleaned_data
+    context = {"person_form": person_form, "person": person, "protocol": protocol, "version": version}
+    if step == "person":
+        context["known"] = queries.person_known(
+            actor, first_name=person["first_name"], last_name=person["last_name"],
+            date_of_birth=person["date_of_birth"],
+        )  # fmt: skip
+        return render(request, "referrals/new_facts.html", {**context, "form": FactsForm(protocol=protocol)})
+    if step == "edit":  # back from the decision: what was entered, without error messages
+        form = FactsForm(initial=request.POST.dict(), protocol=protocol)
+        return render(request, "referrals/new_facts.html", {**context, "form": form})
+    facts_form = FactsForm(request.POST, protocol=protocol)
+    if not facts_form.is_valid():
+        return render(request, "referrals/new_facts.html", {**context, "form": facts_form})
+    draft = facts_form.draft(person)
+    if step == "divert":
+        try:
+            referral = actions.referral_divert(actor=actor, draft=draft, idempotency_key=person["key"])
+        except ValidationError as exc:
+            context["errors"] = exc.messages
+        else:
+            return redirect("referrals:handoff", referral_id=referral.pk)
+    decision = eligibility.decide(protocol, to_facts(protocol, draft, timezone.localdate()))
+    context.update(
+        form=facts_form,
+        decision=decision,
+        may_divert=decision.outcome == eligibility.ELIGIBLE
+        or (decision.outcome == eligibility.NEEDS_REVIEW and decision.review_by != "officer"),
+        review_label=eligibility.ROLE_LABELS.get(decision.review_by or "", ""),
+        decider_label=eligibility.ROLE_LABELS.get(decision.decider or "", ""),
+    )
+    return render(request, "referrals/new_decision.html", context)
+
+
+@require_GET
+@login_required
+def handoff(request, referral_id: int):
+    referral = queries.referral_handoff(request.actor, referral_id)
+    config = request.actor.program.configuration or {}
+    return render(
+        request,
+        "referrals/handoff.html",
+        {
+            "referral": referral,
+            "program": request.actor.program,
+            "intake_place": config.get("intake_place", ""),
+            "intake_phone": config.get("intake_phone", ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def protocols(request):
+    actor = request.actor
+    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    form = ProtocolUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = actions.protocol_publish(actor=actor, text=form.cleaned_data["file"])
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"Published version {version.version}: {version.label}")
+            return redirect("referrals:protocols")
+    versions = queries.protocol_versions(actor)
+    return render(request, "referrals/protocols.html", {"form": form, "versions": versions, "errors": errors})
+
+
+@require_GET
+@login_required
+def protocol_export(request, version: int):
+    found = queries.protocol_version_get(request.actor, version)
+    response = HttpResponse(found.text, content_type="application/toml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="protocol-v{found.version}.toml"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def screening(request):
+    """Batch screening: upload an export of arrests (screened by a background task) and the runs so far."""
+    actor = request.actor
+    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    versions = queries.protocol_versions(actor)
+    form = ScreeningUploadForm(request.POST or None, request.FILES or None, versions=versions)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = actions.screening_enqueue(
+                actor=actor, upload=data["arrests"], mapping_text=data["mapping"], version=data["version"]
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            return redirect("jobs:detail", job_id=job.pk)
+    runs = queries.screening_runs(actor)
+    return render(
+        request,
+        "referrals/screening.html",
+        {"form": form, "errors": errors, "runs": runs, "versions": versions},
+    )
+
+
+@require_GET
+@login_required
+def equity(request, run_id: int):
+    """The equity audit of one screening run; printable."""
+    return render(request, "referrals/equity.html", queries.screening_equity(request.actor, run_id))
+
+
+@require_GET
+@login_required
+def equity_csv(request, run_id: int):
+    """The equity tables as CSV, small cells suppressed as on the page; audited as an export."""
+    found = queries.screening_equity(request.actor, run_id, export=True)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="equity-audit-{found["run"].pk}.csv"'
+    csv.writer(response).writerows(equity_tables.csv_rows(found["breakdowns"]))
+    return response
