@@ -471,6 +471,10 @@ def cox_effect(
         keep.sum(),
         (keep & t).sum(),
         proportional_hazards=ph,
+        # The whole model (log hazard ratios, model-based SEs): treatment first, then the covariates.
+        coefficients=[float(v) for v in params],
+        coefficient_se=[float(v) for v in fit.bse],
+        log_likelihood=float(fit.llf),
     )
 
 

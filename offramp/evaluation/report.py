@@ -496,6 +496,7 @@ def _run(
                 "name": study.name,
                 "description": study.description,
                 "index_rule": study.index.description,
+                "arms": [{"name": a.name, "label": a.label, "role": a.role} for a in study.arms],
             },
             "data": {
                 "people": frame.height,

@@ -1,6 +1,6 @@
 """Estimates against the simulator's known truth (ATT odds ratio 0.42 for re-arrest in 12 months)."""
 
-from conftest import outcome
+from tests.evaluation.conftest import outcome
 
 
 def covers(est: dict, truth: float) -> bool:

@@ -1,0 +1,318 @@
+"""Every change to imported records, links, studies and runs: one transaction and one audit entry each."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from offramp.access.audit import Action, audit_record
+from offramp.access.policy import Category, Scope
+from offramp.access.scope import Actor, trusted
+from offramp.analysis import linking, queries
+from offramp.analysis.frames import frame_from
+from offramp.analysis.mapping import MappingError, mapping_from_toml
+from offramp.analysis.models import ImportBatch, LegalEvent, Study, StudyRun, Subject, SubjectLink
+from offramp.analysis.reading import FileError, RowError, read_table
+from offramp.evaluation.cohort import CohortError
+from offramp.evaluation.report import run_study
+from offramp.evaluation.study import StudyError, study_from_toml
+from offramp.people.models import Alias, Person
+from offramp.referrals.models import Referral
+
+ERR_EXISTING_SOURCE_ID = "source_id {value!r} is already loaded for this program"
+ERR_UNKNOWN_SOURCE_ID = "source_id {value!r} is not in any people file loaded for this program"
+ERR_EMPTY_FILE = "the file has no rows"
+ERR_DECIDED = "this link has already been decided"
+ERR_STUDY_NAME_TAKEN = "a study with this name already exists in the program"
+INSERT_BATCH = 5000
+ENGINE_ERRORS = (StudyError, CohortError, ValueError, ArithmeticError)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _existing_source_ids(program_id: int) -> pl.DataFrame:
+    return frame_from(Subject.objects.filter(program_id=program_id), {"source_id": pl.String, "id": pl.Int64})
+
+
+def records_import(
+    *, actor: Actor, path: Path, mapping_text: str, source: str = "", file_name: str = ""
+) -> ImportBatch:
+    """Load a people or events export whole, or not at all; raises ValidationError listing bad rows."""
+    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    try:
+        mapping = mapping_from_toml(text=mapping_text)
+        table = read_table(Path(path), mapping)
+    except (MappingError, FileError) as exc:
+        raise ValidationError([str(e) for e in exc.errors]) from None
+    if table.height == 0:
+        raise ValidationError(ERR_EMPTY_FILE)
+    program_id = actor.program_id
+    with transaction.atomic(), trusted("analysis.records_import"):
+        existing = _existing_source_ids(program_id)
+        if mapping.table == "people":
+            clash = table.join(existing, on="source_id", how="semi")
+            errors = [
+                RowError(line, "source_id", ERR_EXISTING_SOURCE_ID.format(value=v))
+                for line, v in clash.select("_line", "source_id").head(200).iter_rows()
+            ]
+        else:
+            table = table.join(existing.rename({"id": "subject_id"}), on="source_id", how="left")
+            unknown = table.filter(pl.col("subject_id").is_null())
+            errors = [
+                RowError(line, "source_id", ERR_UNKNOWN_SOURCE_ID.format(value=v))
+                for line, v in unknown.select("_line", "source_id").head(200).iter_rows()
+            ]
+        if errors:
+            raise ValidationError([str(e) for e in errors])
+        batch = ImportBatch.objects.create(
+            program_id=program_id,
+            table=mapping.table,
+            file_name=(file_name or Path(path).name)[:255],
+            sha256=_sha256(Path(path)),
+            rows=table.height,
+            mapping=mapping_text,
+            source=source[:200],
+            created_by=actor.user if actor.user_id else None,
+        )
+        if mapping.table == "people":
+            _insert_subjects(batch, table)
+            links = _propose_links(program_id, batch)
+        else:
+            _insert_events(batch, table)
+            links = 0
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            object_type="ImportBatch",
+            object_id=batch.pk,
+            detail={
+                "table": batch.table,
+                "rows": batch.rows,
+                "sha256": batch.sha256,
+                "links_proposed": links,
+            },
+        )
+    return batch
+
+
+def _insert_subjects(batch: ImportBatch, table: pl.DataFrame) -> None:
+    text_fields = [f.name for f in Subject._meta.concrete_fields if f.get_internal_type() == "CharField"]
+    cols = [c for c in table.columns if c != "_line"]
+    for chunk in table.select(cols).iter_slices(INSERT_BATCH):
+        Subject.objects.bulk_create(
+            [
+                Subject(
+                    program_id=batch.program_id,
+                    batch=batch,
+                    **{k: ("" if v is None and k in text_fields else v) for k, v in row.items()},
+                )
+                for row in chunk.iter_rows(named=True)
+            ]
+        )
+
+
+def _insert_events(batch: ImportBatch, table: pl.DataFrame) -> None:
+    cols = [c for c in ("subject_id", "date", "kind", "days", "index_related") if c in table.columns]
+    for chunk in table.select(cols).iter_slices(INSERT_BATCH):
+        LegalEvent.objects.bulk_create(
+            [
+                LegalEvent(
+                    program_id=batch.program_id,
+                    batch=batch,
+                    **{k: (False if k == "index_related" and v is None else v) for k, v in row.items()},
+                )
+                for row in chunk.iter_rows(named=True)
+            ]
+        )
+
+
+def _propose_links(program_id: int, batch: ImportBatch) -> int:
+    """Identifier links are accepted (the identifier is the evidence); name and DOB links await review."""
+    subjects = frame_from(
+        Subject.objects.filter(batch=batch),
+        {
+            "id": pl.Int64,
+            "participant_id": pl.String,
+            "incident_number": pl.String,
+            "first_name": pl.String,
+            "last_name": pl.String,
+            "date_of_birth": pl.Date,
+        },
+    )
+    persons = frame_from(
+        Person.objects.filter(program_id=program_id),
+        {
+            "id": pl.Int64,
+            "legal_first_name": pl.String,
+            "legal_last_name": pl.String,
+            "date_of_birth": pl.Date,
+        },
+    ).rename({"legal_first_name": "first_name", "legal_last_name": "last_name"})
+    aliases = frame_from(
+        Alias.objects.filter(program_id=program_id),
+        {
+            "person_id": pl.Int64,
+            "first_name": pl.String,
+            "last_name": pl.String,
+            "person__date_of_birth": pl.Date,
+        },
+    ).rename({"person_id": "id", "person__date_of_birth": "date_of_birth"})
+    referrals = frame_from(
+        Referral.objects.filter(program_id=program_id), {"person_id": pl.Int64, "incident_number": pl.String}
+    )
+    found = linking.candidates(
+        subjects=subjects, persons=pl.concat([persons, aliases.select(persons.columns)]), referrals=referrals
+    )
+    now = timezone.now()
+    SubjectLink.objects.bulk_create(
+        [
+            SubjectLink(
+                program_id=program_id,
+                subject_id=c.subject_id,
+                person_id=c.person_id,
+                method=c.method,
+                score=c.score,
+                status=SubjectLink.Status.ACCEPTED
+                if c.method == "identifier"
+                else SubjectLink.Status.PROPOSED,
+                decided_at=now if c.method == "identifier" else None,
+            )
+            for c in found
+        ],
+        batch_size=INSERT_BATCH,
+    )
+    return len(found)
+
+
+def link_decide(*, actor: Actor, link_id: int, accept: bool) -> SubjectLink:
+    """Accept or reject a proposed link (a project manager, who may see both identities)."""
+    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    actor.require(Category.IDENTITY, Scope.PROGRAM)
+    with transaction.atomic(), trusted("analysis.link_decide"):
+        link = (
+            SubjectLink.objects.select_for_update(of=("self",))
+            .select_related("subject")
+            .filter(program_id=actor.program_id, pk=link_id)
+            .first()
+        )
+        if link is None:
+            raise Http404("Not found")
+        if link.status != SubjectLink.Status.PROPOSED:
+            raise ValidationError(ERR_DECIDED)
+        link.status = SubjectLink.Status.ACCEPTED if accept else SubjectLink.Status.REJECTED
+        link.decided_by, link.decided_at = actor.user, timezone.now()
+        link.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type="SubjectLink",
+            object_id=link.pk,
+            detail={"status": link.status, "score": link.score},
+        )
+    return link
+
+
+def _parse_study(text: str):
+    try:
+        return study_from_toml(text=text)
+    except StudyError as exc:
+        raise ValidationError([f"{p}: {m}" for p, m in exc.errors]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(f"not valid TOML: {exc}") from None
+
+
+def study_create(*, actor: Actor, toml: str) -> Study:
+    """Save a study definition after checking it; its name comes from ``[study] name``."""
+    actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
+    parsed = _parse_study(toml)
+    with transaction.atomic(), trusted("analysis.study_create"):
+        if Study.objects.filter(program_id=actor.program_id, name=parsed.name).exists():
+            raise ValidationError(ERR_STUDY_NAME_TAKEN)
+        study = Study.objects.create(
+            program_id=actor.program_id,
+            name=parsed.name[:200],
+            toml=toml,
+            created_by=actor.user if actor.user_id else None,
+        )
+        audit_record(actor=actor, action=Action.CREATE, object_type="Study", object_id=study.pk)
+    return study
+
+
+def study_run_create(*, actor: Actor, study: Study) -> StudyRun:
+    """A queued run of ``study``, keeping the definition as it is now."""
+    actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
+    if study.program_id != actor.program_id:
+        raise Http404("Not found")
+    with transaction.atomic(), trusted("analysis.study_run_create"):
+        run = StudyRun.objects.create(
+            program_id=actor.program_id,
+            study=study,
+            study_toml=study.toml,
+            started_by=actor.user if actor.user_id else None,
+        )
+        audit_record(actor=actor, action=Action.CREATE, object_type="StudyRun", object_id=run.pk)
+    return run
+
+
+def study_run_attach_job(*, actor: Actor, run: StudyRun, job) -> None:
+    with transaction.atomic(), trusted("analysis.study_run_attach_job"):
+        StudyRun.objects.filter(program_id=actor.program_id, pk=run.pk).update(job=job)
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type="StudyRun",
+            object_id=run.pk,
+            detail={"job": job.pk},
+        )
+
+
+def study_run_execute(
+    *, actor: Actor, run_id: int, progress: Callable[[int, int, str], None] | None = None
+) -> StudyRun:
+    """Run a queued study on the program's de-identified data and store every estimate (or the error)."""
+    actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
+    with transaction.atomic(), trusted("analysis.study_run_execute"):
+        run = StudyRun.objects.select_for_update().filter(program_id=actor.program_id, pk=run_id).first()
+        if run is None:
+            raise Http404("Not found")
+        run.status = StudyRun.Status.RUNNING
+        run.save(update_fields=["status"])
+    result, error = None, ""
+    try:
+        study = study_from_toml(text=run.study_toml)
+        data = queries.deidentified_data(actor, arms=tuple(a.name for a in study.arms))
+        result = run_study(study, data.people, data.events, progress=progress)
+        result["provenance"] = data.provenance | {
+            "study_sha256": hashlib.sha256(run.study_toml.encode()).hexdigest(),
+            "run_id": run.pk,
+            "ran_at": timezone.now().isoformat(),
+        }
+    except ENGINE_ERRORS as exc:
+        error = str(exc)
+    with transaction.atomic(), trusted("analysis.study_run_execute"):
+        run.status = StudyRun.Status.FAILED if error else StudyRun.Status.SUCCEEDED
+        run.result, run.error, run.finished_at = result, error, timezone.now()
+        run.save(update_fields=["status", "result", "error", "finished_at"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type="StudyRun",
+            object_id=run.pk,
+            outcome="failed" if error else "ok",
+            detail={"status": run.status},
+        )
+    return run
