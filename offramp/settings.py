@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "offramp.web",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
     "django_tasks",
     "django_tasks_db",
     "offramp.accounts",
@@ -69,7 +73,11 @@ INSTALLED_APPS = [
     "offramp.referrals",
     "offramp.cases",
     "offramp.jobs",
+    "offramp.analysis",
     "offramp.demo",
+    "offramp.notifications",
+    "offramp.directory",
+    "offramp.workgroup",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "offramp.accounts.sessions.SessionPolicyMiddleware",
+    "offramp.accounts.middleware.MFAEnrolmentMiddleware",
     "offramp.access.middleware.ActorMiddleware",
     "offramp.web.middleware.SecurityHeadersMiddleware",
 ]
@@ -133,10 +144,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "offramp.accounts.passwords.BannedPasswordValidator"},  # dated list, refreshed every 90 days
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "offramp.accounts.backends.AuthenticationBackend",  # allauth's, refusing locked accounts
 ]
 
 # django-allauth: staff accounts are created by administrators, never by sign-up.
@@ -147,9 +159,61 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"login": "offramp.accounts.forms.LoginForm"}  # adds the acknowledged use notice
+# Failed sign-ins per account are handled by offramp's lockout (offramp/accounts/lockout.py), which
+# only an administrator releases; allauth keeps a per-address throttle against password spraying.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# Multi-factor authentication for every staff account (docs/security.md): TOTP or a
+# WebAuthn security key, with single-use recovery codes; enrolment is forced at first sign-in.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a key is a second factor after the password, not a replacement
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION  # security keys on http://localhost in demo and test
+MFA_TOTP_ISSUER = envstr("MFA_ISSUER", "offramp")
+MFA_FORMS = {"authenticate": "offramp.accounts.forms.AuthenticateForm"}
+MFA_ADAPTER = "offramp.accounts.adapter.MFAAdapter"  # seals TOTP secrets and recovery seeds (AES-256-GCM)
+USERSESSIONS_TRACK_ACTIVITY = False  # sessions are listed at sign-in; no write per request
+
+# Field encryption keys (AES-256-GCM), kept outside the database: `id:base64key,...`, newest first.
+# Demo and test sites generate a key file in the data folder (offramp/access/fieldcrypt.py).
+FIELD_KEYS = envsecret("FIELD_KEYS")
+# De-identified exports: the key behind research IDs, and the smallest count shown in a table.
+RESEARCH_ID_KEY = envsecret("RESEARCH_ID_KEY")
+SMALL_CELL = envint("SMALL_CELL", 11)
+
+# Sessions and accounts (CJIS 5.5): strict defaults; each is configurable.
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_HOURS", 12) * 60 * 60
+LOCKOUT_THRESHOLD = envint("LOCKOUT_THRESHOLD", 5)  # failed sign-ins ...
+LOCKOUT_WINDOW_MINUTES = envint("LOCKOUT_WINDOW_MINUTES", 15)  # ... within this window lock the account
+ACCOUNT_IDLE_DAYS = envint("ACCOUNT_IDLE_DAYS", 90)  # accounts unused this long are disabled
+TEMPORARY_ACCOUNT_HOURS = envint("TEMPORARY_ACCOUNT_HOURS", 72)
+
+# Single sign-on through an OpenID Connect identity provider, off unless configured.
+OIDC_SERVER_URL = envstr("OIDC_SERVER_URL", "")
+SOCIALACCOUNT_ADAPTER = "offramp.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {}
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": envstr("OIDC_PROVIDER_ID", "sso"),
+                "name": envstr("OIDC_NAME", "Single sign-on"),
+                "client_id": envstr("OIDC_CLIENT_ID", ""),
+                "secret": envsecret("OIDC_CLIENT_SECRET") or "",
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+# SSO signs in existing staff only (matched by verified email); it never creates accounts.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",
@@ -181,7 +245,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Sessions and cookies: strict by default; a site behind plain HTTP for local
 # use (demo, test) is the only exception.
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS  # the cookie dies with the absolute limit too
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,7 +10,12 @@ urlpatterns = [
     path("", include("offramp.cases.urls")),
     path("", include("offramp.people.urls")),
     path("", include("offramp.accounts.urls")),
+    path("", include("offramp.access.urls")),
     path("", include("offramp.jobs.urls")),
     path("", include("offramp.web.urls")),
+    path("", include("offramp.analysis.urls")),
     path("", include("offramp.demo.urls")),
+    path("", include("offramp.notifications.urls")),
+    path("", include("offramp.directory.urls")),
+    path("", include("offramp.workgroup.urls")),
 ]

@@ -14,6 +14,7 @@ from offramp.access.models import Consent
 from offramp.access.policy import Category
 from offramp.access.roles import Role
 from offramp.access.scope import trusted
+from offramp.accounts.mfa import demo_totp_enrol
 from offramp.cases.models import Case, Contact, Status, StatusChange
 from offramp.people.models import Person
 from offramp.programs.models import Agency, Membership, Program
@@ -30,6 +31,7 @@ def make_user(username: str, program: Program, *roles: str):
     )
     for role in roles:
         Membership.objects.create(user=user, program=program, role=role)
+    demo_totp_enrol(user)  # every account has a second factor; tests/browser/pages.py `sign_in` uses it
     return user
 
 
@@ -102,6 +104,14 @@ def build_world() -> World:
 def fast_password_hashing(settings):
     """The default hasher's million PBKDF2 rounds would cost seconds per test; hashing itself is Django's."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: allauth keeps sign-in rate limits and used codes there."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

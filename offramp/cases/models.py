@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
 
+from offramp.access.fieldcrypt import EncryptedTextField
 from offramp.access.scope import GuardedManager
+from offramp.cases import outcomes
 
 
 class Status(models.TextChoices):
@@ -10,7 +12,12 @@ class Status(models.TextChoices):
     REFERRED = "referred", "Referred (intake pending)"
     ACTIVE = "active", "Active"
     INACTIVE = "inactive", "Inactive"
+    REENGAGED = "reengaged", "Re-engaged"
     EXITED = "exited", "Exited"
+
+
+# Every status but exited: the caseload's default view, and what counts against a caseload limit.
+OPEN_STATUSES = (Status.REFERRED, Status.ACTIVE, Status.INACTIVE, Status.REENGAGED)
 
 
 class ExitReason(models.TextChoices):
@@ -109,7 +116,9 @@ class Contact(models.Model):
     at = models.DateTimeField()
     location = models.CharField(max_length=200, blank=True)
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    # The note holds substance-use information (42 CFR Part 2): only roles with that category read it.
+    part2 = models.BooleanField(default=False, verbose_name="Substance-use content")
+    note = EncryptedTextField(blank=True)  # narrative: sealed with AES-256-GCM (offramp/access/fieldcrypt.py)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -122,3 +131,165 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {'contact' if self.successful else 'attempt'}"
+
+
+class Plan(models.Model):
+    """The Individual Intervention Plan: the participant's own goals, agreed by them.
+
+    `version` rises with every change to the plan or its goals, so a save prepared on an
+    older page is refused rather than silently overwriting someone else's change.
+    """
+
+    class Agreement(models.TextChoices):
+        SIGNED = "signed", "Signed by the participant"
+        VERBAL = "verbal", "Verbal agreement"
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
+    version = models.PositiveIntegerField(default=1)
+    agreed_how = models.CharField(max_length=16, choices=Agreement.choices, blank=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    agreed_version = models.PositiveIntegerField(null=True, blank=True)  # the plan version agreed to
+    agreement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    objects = GuardedManager()
+
+    def __str__(self) -> str:
+        return f"Plan for case {self.case_id}"
+
+
+class Goal(models.Model):
+    """A goal as the participant puts it. There is no abstinence or compliance goal, and no 'failed'."""
+
+    class Area(models.TextChoices):
+        HOUSING = "housing", "Housing"
+        INCOME = "income", "Income and benefits"
+        ID = "id", "ID documents"
+        PHYSICAL_HEALTH = "physical_health", "Physical health"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        SUBSTANCE_USE = "substance_use", "Substance use (the participant's choice)"
+        LEGAL = "legal", "Legal"
+        EDUCATION = "education", "Education"
+        EMPLOYMENT = "employment", "Employment"
+        TRANSPORTATION = "transportation", "Transportation"
+        FAMILY = "family", "Family and safety"
+        OTHER = "other", "Something else"
+
+    class Progress(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        SET_ASIDE = "set_aside", "Set aside"
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    area = models.CharField(max_length=32, choices=Area.choices)
+    in_own_words = models.TextField(verbose_name="In the participant's own words")
+    status = models.CharField(max_length=16, choices=Progress.choices, default=Progress.NOT_STARTED)
+    target_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = GuardedManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_area_display()
+
+
+class Step(models.Model):
+    """One step toward a goal: who does what, by when."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    what = models.CharField(max_length=300)
+    who = models.CharField(max_length=100, help_text="The participant, the case manager, a provider...")
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Goal.Progress.choices, default=Goal.Progress.NOT_STARTED)
+
+    objects = GuardedManager()
+
+    class Meta:
+        ordering = ["target_date", "id"]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class Assessment(models.Model):
+    """One critical-needs check or in-depth assessment, with its date: reassessments are new rows.
+
+    `answers` holds every domain but substance use as {domain: {question: answer}};
+    `substance_use` holds that domain's answers apart, as 42 CFR Part 2 information, so a
+    role without Part 2 never even reads it from the database. `questions` keeps the
+    question set as it was asked, so a later change to the program's questions does not
+    change how an old assessment reads. `version` rises with each edit (concurrent edits).
+    """
+
+    class Kind(models.TextChoices):
+        CRITICAL = "critical", "Critical-needs check"
+        FULL = "full", "In-depth assessment"
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    assessed_on = models.DateField()
+    answers = models.JSONField(default=dict, blank=True)
+    substance_use = models.JSONField(default=dict, blank=True)
+    questions = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = GuardedManager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        indexes = [models.Index(fields=["case", "kind", "assessed_on"], name="assessment_case")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.assessed_on}"
+
+
+class OutcomeSnapshot(models.Model):
+    """A participant's situation as of a date: monthly, and whenever it changes.
+
+    Housing uses HMIS CurrentLivingSituation codes (offramp/cases/outcomes.py); the rest are
+    the evaluations' categories. Rows are never edited: a correction is a new snapshot.
+    """
+
+    class Reason(models.TextChoices):
+        MONTHLY = "monthly", "Monthly check"
+        CHANGE = "change", "Something changed"
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="snapshots")
+    as_of = models.DateField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    living_situation = models.PositiveSmallIntegerField(choices=outcomes.LivingSituation.choices)
+    employment = models.CharField(max_length=16, choices=outcomes.Employment.choices)
+    income_sources = models.JSONField(default=list, blank=True)  # IncomeSource values; empty: none
+    health_insurance = models.CharField(max_length=16, choices=outcomes.Insurance.choices)
+    id_obtained = models.BooleanField(default=False, verbose_name="Has a current photo ID")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    objects = GuardedManager()
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        indexes = [models.Index(fields=["case", "as_of"], name="snapshot_case_as_of")]
+
+    def __str__(self) -> str:
+        return f"Outcomes as of {self.as_of}"

@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -27,10 +28,12 @@ from offramp.access.models import Consent
 from offramp.access.policy import Category
 from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
+from offramp.accounts.mfa import demo_totp_enrol
 from offramp.cases.models import Case, Contact, ExitReason, Status, StatusChange
 from offramp.people import hmis
 from offramp.people.models import Alias, Person
 from offramp.programs.models import Agency, Membership, Program
+from offramp.referrals.actions import protocol_publish_example
 from offramp.referrals.models import Door, Referral
 
 BATCH = 5000
@@ -58,11 +61,14 @@ OFFENCES = (  # (local statute, NIBRS code, description, weight)
     ("RCW 69.50.401", "35A", "Delivery of a controlled substance, under 3 g", 0.12),
     ("RCW 69.50.412", "35B", "Drug paraphernalia", 0.06),
     ("RCW 9A.88.030", "40A", "Prostitution", 0.08),
-    ("RCW 9A.56.050", "23C", "Theft in the third degree (shoplifting)", 0.16),
+    ("RCW 9A.56.050", "23H", "Theft in the third degree", 0.16),  # as the Seattle example protocol maps it
     ("RCW 9A.52.080", "90J", "Criminal trespass in the second degree", 0.08),
     ("SMC 12A.20.050", "90Z", "Pedestrian interference", 0.04),
 )  # fmt: skip
-STATUSES = ((Status.REFERRED, 0.10), (Status.ACTIVE, 0.46), (Status.INACTIVE, 0.14), (Status.EXITED, 0.30))
+STATUSES = (
+    (Status.REFERRED, 0.10), (Status.ACTIVE, 0.42), (Status.INACTIVE, 0.14), (Status.REENGAGED, 0.04),
+    (Status.EXITED, 0.30),
+)  # fmt: skip
 EXITS = (
     (ExitReason.GOALS_MET, 0.30), (ExitReason.CHOSE_TO_LEAVE, 0.18), (ExitReason.MOVED, 0.16),
     (ExitReason.NO_CONTACT, 0.20), (ExitReason.LONG_TERM_INCARCERATION, 0.08), (ExitReason.DECEASED, 0.03),
@@ -167,7 +173,7 @@ def seed_program(
 
 
 def _program(slug: str) -> Program:
-    program, _ = Program.objects.get_or_create(
+    program, created = Program.objects.get_or_create(
         slug=slug,
         defaults={
             "name": "Cascade County LEAD",
@@ -176,6 +182,8 @@ def _program(slug: str) -> Program:
             "configuration": {"intake_window_days": 30, "caseload_soft_limit": 20, "caseload_hard_limit": 25},
         },
     )
+    if created:  # officers' referrals are decided under the program's protocol: start with an example
+        protocol_publish_example(program=program, name="seattle")
     return program
 
 
@@ -230,6 +238,9 @@ def _staff(program, agencies, people):
             if (users[username].pk, role) not in have
         ]
     )
+    if not settings.PRODUCTION:  # the named logins come with an authenticator (offramp demo-code USERNAME)
+        for username, _first, _last in DEMO_ACCOUNTS.values():
+            demo_totp_enrol(users[username])
     officers = [users[w[1]] for w in wanted if w[0] == Role.OFFICER]
     managers = [users[w[1]] for w in wanted if w[0] == Role.CASE_MANAGER]
     return officers, managers
@@ -400,7 +411,7 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
         changed_at, reason, exit_reason = referred_at, "", ""
         if status != Status.REFERRED:
             changed_at = intake_at
-        if status in (Status.INACTIVE, Status.EXITED):
+        if status in (Status.INACTIVE, Status.REENGAGED, Status.EXITED):
             changed_at = min(now, intake_at + dt.timedelta(days=rng.uniform(30, 900)))
         if status == Status.INACTIVE:
             reason = rng.choice(INACTIVE_REASONS)
@@ -492,6 +503,9 @@ def _history(status, reason, exit_reason, referred_at, intake_at, changed_at):
         steps.append((Status.ACTIVE, intake_at, "Intake completed"))
     if status == Status.INACTIVE:
         steps.append((Status.INACTIVE, changed_at, reason))
+    if status == Status.REENGAGED:  # went quiet, then came back
+        steps.append((Status.INACTIVE, intake_at + (changed_at - intake_at) / 2, "Lost touch"))
+        steps.append((Status.REENGAGED, changed_at, "Re-engaged"))
     if status == Status.EXITED:
         steps.append((Status.EXITED, changed_at, ExitReason(exit_reason).label))
     return steps

@@ -10,8 +10,16 @@ NAV = (
     ("cases:overview", "Program overview", Category.CASE_RECORD, Scope.PROGRAM),
     ("referrals:mine", "My referrals", Category.OWN_REFERRALS, Scope.OWN),
     ("people:lookup", "Participant lookup", Category.STATUS, Scope.LIMITED),
+    ("directory:search", "Find a service", Category.CASE_RECORD, Scope.OWN),
+    ("referrals:new", "New referral", Category.OWN_REFERRALS, Scope.OWN),
+    ("notifications:inbox", "Notifications", Category.STATUS, Scope.LIMITED),
+    ("workgroup:meetings", "Workgroup", Category.STATUS, Scope.LIMITED),
     ("web:evaluation", "Evaluation", Category.DEIDENTIFIED, Scope.PROGRAM),
     ("accounts:users", "Users", Category.USERS, Scope.PROGRAM),
+    ("referrals:protocols", "Eligibility protocol", Category.PROGRAM_CONFIG, Scope.PROGRAM),
+    ("referrals:screening", "Batch screening", Category.PROGRAM_CONFIG, Scope.PROGRAM),
+    ("directory:manage", "Service directory", Category.PROGRAM_CONFIG, Scope.PROGRAM),
+    ("access:audit", "Audit log", Category.AUDIT, Scope.PROGRAM),
 )
 
 

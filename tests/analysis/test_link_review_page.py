@@ -27,8 +27,8 @@ def test_it_shows_both_identities_and_which_fields_differ(world, login, tmp_path
     page = login(world.users[Role.PROJECT_MANAGER]).get(reverse("analysis:links")).content.decode()
     assert "1 link waiting for review." in page
     assert "Record S2 (lead)" in page
-    assert "<th scope=\"row\">First name</th><td>Benn</td><td>Ben</td><td>Similar</td>" in page
-    assert "<th scope=\"row\">Last name</th><td>Okoro</td><td>Okoro</td><td>Same</td>" in page
+    assert '<th scope="row">First name</th><td>Benn</td><td>Ben</td><td>Similar</td>' in page
+    assert '<th scope="row">Last name</th><td>Okoro</td><td>Okoro</td><td>Same</td>' in page
     assert "<td>1975-01-02</td><td>1975-01-02</td><td>Same</td>" in page
     entry = AuditEntry.objects.order_by("-id").first()
     assert (entry.action, entry.object_type, entry.detail["proposed"]) == (Action.LIST, "SubjectLink", 1)
@@ -60,9 +60,7 @@ def test_it_never_proposes_a_rejected_link_again(world, login, tmp_path):
         "subject_no,group,first_name,last_name,dob,sex,race_ethnicity,precinct,offence,index_date,"
         "left_observation,months_in_program,offramp_id\nS2,LEAD,Benn,Okoro,1975-01-02,,,,,2012-01-01,,,\n"
     )
-    response = client.post(
-        reverse("analysis:import"), {"file": upload.open("rb"), "mapping": PEOPLE_MAPPING}
-    )
+    response = client.post(reverse("analysis:import"), {"file": upload.open("rb"), "mapping": PEOPLE_MAPPING})
     assert "source_id &#x27;S2&#x27; is already loaded" in response.content.decode()
     with trusted("tests"):
         assert Subject.objects.count() == 1

@@ -42,6 +42,14 @@ def browser_world(transactional_db):
     return build_world()
 
 
+@pytest.fixture(autouse=True)
+def fresh_codes(fresh_cache):
+    """The cache of used authenticator codes is emptied for each test (tests/conftest.py): so is ours."""
+    from tests.browser import pages
+
+    pages._last_code.clear()
+
+
 @pytest.fixture
 def context(chromium, live_server):
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})

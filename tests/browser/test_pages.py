@@ -12,19 +12,47 @@ pytestmark = pytest.mark.browser
 
 # role -> (landing page heading, navigation links in order)
 ROLES = {
-    Role.OFFICER: ("My referrals", ["My referrals", "Participant lookup"]),
-    Role.CASE_MANAGER: ("Caseload", ["My referrals", "Caseload", "Participant lookup"]),
+    Role.OFFICER: ("My referrals", ["My referrals", "Participant lookup", "New referral", "Notifications"]),
+    Role.CASE_MANAGER: (
+        "Caseload",
+        ["My referrals", "Caseload", "Participant lookup", "Find a service", "New referral", "Notifications"],
+    ),
     Role.CASE_SUPERVISOR: (
         "Caseload",
-        ["My referrals", "Caseload", "Program overview", "Participant lookup"],
+        [
+            "My referrals",
+            "Caseload",
+            "Program overview",
+            "Participant lookup",
+            "Find a service",
+            "New referral",
+            "Notifications",
+            "Audit log",
+        ],
     ),
     Role.PROJECT_MANAGER: (
         None,  # the issue names no landing page for the project manager: any of its pages
-        ["My referrals", "Caseload", "Program overview", "Participant lookup", "Evaluation"],
+        [
+            "My referrals",
+            "Caseload",
+            "Program overview",
+            "Participant lookup",
+            "New referral",
+            "Notifications",
+            "Evaluation",
+            "Audit log",
+            "Eligibility protocol",
+            "Batch screening",
+            "Find a service",
+            "Service directory",
+        ],
     ),
-    Role.PROSECUTOR: ("Participant lookup", ["Participant lookup"]),
+    Role.PROSECUTOR: ("Participant lookup", ["Participant lookup", "Notifications"]),
     Role.EVALUATOR: ("Evaluation", ["Evaluation"]),
-    Role.SYSTEM_ADMIN: ("Users", ["Users"]),
+    Role.SYSTEM_ADMIN: (
+        "Users",
+        ["Users", "Audit log", "Eligibility protocol", "Batch screening", "Service directory"],
+    ),
 }
 
 

@@ -26,6 +26,12 @@ class Command(BaseCommand):
         if not Program.objects.filter(slug="demo").exists():
             self.stdout.write(f"Creating a synthetic program of {people:,} people...")
             call_command("seed", people=people, seed=1, program="demo", verbosity=0)
+            # Legal-system records, a comparison pool and a study run, so the evaluator sees a report.
+            call_command("seed_evaluation", program="demo", seed=1, verbosity=0)
+            # An invented local service directory (HSDS) for the case managers' service search.
+            from offramp.directory.synthetic import directory_demo_load
+
+            directory_demo_load(Program.objects.get(slug="demo"))
         password = demo_password()
         logins = demo_logins_enable(password)
         self.stdout.write(f"\nData folder: {settings.DATA_DIR}")
@@ -34,6 +40,10 @@ class Command(BaseCommand):
         )
         for role, username in logins:
             self.stdout.write(f"  {role:<24} {username}")
+        self.stdout.write(
+            "Each login has an authenticator already: the second-factor page shows its current code on this "
+            "demo site,\nor run `offramp demo-code USERNAME` in another terminal."
+        )
         if no_serve:
             return
         worker = subprocess.Popen([sys.executable, "-m", "offramp.cli", "worker", "--verbosity", "0"])  # noqa: S603

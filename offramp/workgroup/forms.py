@@ -1,0 +1,38 @@
+from django import forms
+from django.utils import timezone
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label="Meeting date", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = today or timezone.localdate()
+
+
+class DiscussionForm(forms.Form):
+    discussion = forms.CharField(
+        label="Discussion", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Seen by the case team only. No substance-use detail.",
+    )  # fmt: skip
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(
+        label="Decision", max_length=500, help_text="Seen by the case team only.",
+    )  # fmt: skip
+
+
+class ActionItemForm(forms.Form):
+    owner = forms.TypedChoiceField(label="Who", coerce=int)
+    what = forms.CharField(
+        label="What is asked of them", max_length=300,
+        help_text="The owner sees this. Write nothing they may not know: no clinical detail.",
+    )  # fmt: skip
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, attendees=(), prefix=None, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["owner"].choices = [("", "Choose someone")] + [
+            (u.pk, u.get_full_name() or u.get_username()) for u in attendees
+        ]
