@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "offramp.notifications",
     "offramp.directory",
     "offramp.workgroup",
+    "offramp.transitions",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("offramp.notifications.urls")),
     path("", include("offramp.directory.urls")),
     path("", include("offramp.workgroup.urls")),
+    path("", include("offramp.transitions.urls")),
 ]

@@ -68,10 +68,25 @@ def _offramp(args, env_vars, tmp_path):
     return run_offramp(*args, env=offramp_env(tmp_path, **env_vars))
 
 
+def _field_key_file(tmp_path):
+    from offramp.access.fieldcrypt import new_key_entry
+
+    path = tmp_path / "field_keys"
+    path.write_text(new_key_entry() + "\n")
+    return str(path)
+
+
 def test_it_passes_the_deployment_checks_in_production_mode(tmp_path):
-    result = _offramp(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    env_vars = {**PRODUCTION, "OFFRAMP_FIELD_KEYS_FILE": _field_key_file(tmp_path)}
+    result = _offramp(["check", "--deploy", "--fail-level", "WARNING"], env_vars, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_it_fails_the_deployment_checks_without_field_keys(tmp_path):
+    result = _offramp(["check", "--deploy"], PRODUCTION, tmp_path)
+    assert result.returncode != 0
+    assert "offramp.E101" in result.stderr and "OFFRAMP_FIELD_KEYS" in result.stderr
 
 
 @pytest.mark.parametrize(

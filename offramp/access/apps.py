@@ -6,4 +6,4 @@ class AccessConfig(AppConfig):
     label = "access"
 
     def ready(self):
-        from offramp.access import signals  # noqa: F401  (connects the log-on audit receivers)
+        from offramp.access import checks, signals  # noqa: F401  (deployment checks; log-on audit receivers)

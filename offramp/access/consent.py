@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from offramp.access.models import Consent
+from offramp.access.policy import Category
 
 # 42 CFR 2.32(a)(1), the notice that accompanies each disclosure made with consent.
 REDISCLOSURE_NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
@@ -73,16 +74,16 @@ def consents_covering(
     return found
 
 
+CATEGORY_LABELS = {
+    Category.STATUS: "participation status", Category.IDENTITY: "name and date of birth",
+    Category.LEGAL: "legal coordination (status and dates)", Category.CASE_RECORD: "case record",
+    Category.PART2: "substance use treatment information",
+}  # fmt: skip
+
+
 def consent_scope(consent) -> str:
     """The consent's scope, in words, to travel with each disclosure."""
-    from offramp.access.policy import Category
-
-    labels = {
-        Category.STATUS: "participation status", Category.IDENTITY: "name and date of birth",
-        Category.LEGAL: "legal coordination (status and dates)", Category.CASE_RECORD: "case record",
-        Category.PART2: "substance use treatment information",
-    }  # fmt: skip
-    what = ", ".join(labels.get(c, c) for c in consent.categories)
+    what = ", ".join(CATEGORY_LABELS.get(c, c) for c in consent.categories)
     ends = []
     if consent.expires_at:
         ends.append(f"until {_day(consent.expires_at)}")

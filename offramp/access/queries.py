@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from offramp.access.audit import HEAD_ID, Action, audit_record
 from offramp.access.chain import ChainReport, verify_chain
-from offramp.access.consent import consent_may_revoke, consent_state
+from offramp.access.consent import CATEGORY_LABELS, consent_may_revoke, consent_state
 from offramp.access.models import AuditChainHead, AuditEntry, Consent, Disclosure
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
@@ -103,6 +103,23 @@ class DisclosureAccounting:
     consents: list
     disclosures: list
     since: dt.datetime
+    may_record: bool = False  # the actor may record and revoke this participant's consents
+
+
+def consent_form_case(actor: Actor, case_id: int):
+    """The case whose participant's consent is being recorded: the case team's only, else 404 (audited)."""
+    from django.http import Http404
+
+    from offramp.access.actions import consent_team_scope
+    from offramp.cases.queries import case_brief
+
+    if consent_team_scope(actor) < Scope.OWN:
+        raise Http404("Not found")
+    case = case_brief(actor, case_id)
+    # Someone who reads every case (a project manager) but is on the case team only for their own caseload.
+    if consent_team_scope(actor) == Scope.OWN and case.case_manager_id != actor.user_id:
+        raise Http404("Not found")
+    return case
 
 
 def disclosure_accounting(actor: Actor, case_id: int) -> DisclosureAccounting:
@@ -124,15 +141,22 @@ def disclosure_accounting(actor: Actor, case_id: int) -> DisclosureAccounting:
             .select_related("disclosed_to", "consent")
             .order_by("-disclosed_at")
         )
+    from offramp.access.actions import consent_team_scope
+
+    team = consent_team_scope(actor)
+    may_record = team == Scope.PROGRAM or (team == Scope.OWN and case.case_manager_id == actor.user_id)
     now = timezone.now()
     for consent in consents:
         consent.state = consent_state(consent, now)
-        consent.may_revoke = consent_may_revoke(consent, now)
+        consent.may_revoke = may_record and consent_may_revoke(consent, now)
+        consent.category_labels = [CATEGORY_LABELS.get(c, c) for c in consent.categories]
     audit_record(
         actor=actor, action=Action.READ, object_type="Disclosure", object_id=case.person_id,
         detail={"view": "disclosure_accounting", "person_id": case.person_id, "count": len(disclosures)},
     )  # fmt: skip
-    return DisclosureAccounting(case=case, consents=consents, disclosures=disclosures, since=since)
+    return DisclosureAccounting(
+        case=case, consents=consents, disclosures=disclosures, since=since, may_record=may_record
+    )
 
 
 def deidentified_export(actor: Actor) -> list[dict]:

@@ -7,5 +7,6 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("evaluation/deidentified.csv", views.deidentified_export, name="deidentified_export"),
     path("cases/<int:case_id>/disclosures/", views.disclosures, name="disclosures"),
+    path("cases/<int:case_id>/consents/new/", views.consent_new, name="consent_new"),
     path("consents/<int:consent_id>/change", views.consent_change, name="consent_change"),
 ]

@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from offramp.access import actions, queries
+from offramp.access import actions, forms, queries
 from offramp.access.audit import Action
 from offramp.web.forms import int_param
 
@@ -51,6 +52,31 @@ def audit_log(request):
 def disclosures(request, case_id: int):
     accounting = queries.disclosure_accounting(request.actor, case_id)
     return render(request, "access/disclosures.html", {"accounting": accounting, "case": accounting.case})
+
+
+@login_required
+def consent_new(request, case_id: int):
+    """Record a participant's signed consent (?form=prosecutor starts from the prosecutor-monitoring form)."""
+    actor = request.actor
+    case = queries.consent_form_case(actor, case_id)
+    if request.method == "POST":
+        form = forms.ConsentForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.consent_record(actor=actor, case_id=case.pk, **form.cleaned_data)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, "The consent was recorded.")
+                return redirect("access:disclosures", case_id=case.pk)
+    else:
+        initial = {"signed_on": timezone.localdate(timezone=actor.program.zone)}
+        if request.GET.get("form") == "prosecutor":
+            initial.update(forms.PROSECUTOR_MONITORING)
+        form = forms.ConsentForm(initial=initial)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "access/consent_form.html", {"case": case, "form": form}, status=status)
 
 
 CONSENT_CHANGES = {

@@ -130,3 +130,121 @@ def accounts_expire(*, actor: Actor, now=None) -> dict:
             sessions_end(user, actor=actor, reason=f"disabled ({reason})")
             done[reason] += 1
     return done
+
+
+# ---- staff accounts and their roles in the program ---------------------------------------------------
+
+ROLE_HELD = "{user} already has that role."
+ROLE_NOT_HELD = "{user} does not have that role."
+ROLE_UNKNOWN = "Choose one of the program's roles."
+LAST_ROLE = "This is {user}'s only role in the program. Disable the account instead."
+NOT_OWN_ADMIN_ROLE = "You cannot remove your own administrator role: ask another administrator."
+AGENCY_UNKNOWN = "Choose one of the program's agencies."
+USERNAME_INVALID = "A username is letters, digits and @ . + - _ only, at most 150 characters."
+EMAIL_TAKEN = "That email address is already in use."
+
+
+def _agency(actor: Actor, agency_id):
+    from offramp.programs.models import Agency
+
+    if agency_id in (None, ""):
+        return None
+    agency = Agency.objects.filter(pk=agency_id, program_id=actor.program_id).first()
+    if agency is None:
+        raise ValidationError(AGENCY_UNKNOWN)
+    return agency
+
+
+def _role_changed(actor: Actor, user, *, change: str, role: str) -> None:
+    """Audit the change, then end the user's sessions: their next request signs in again (CJIS 5.5)."""
+    audit_record(
+        actor=actor, action=Action.ROLE_CHANGE, object_type="User", object_id=user.pk,
+        detail={"change": change, "role": role},
+    )  # fmt: skip
+    sessions_end(user, actor=actor, reason="role_change")
+
+
+@transaction.atomic
+def role_add(*, actor: Actor, user_id: int, role: str, agency_id: int | None = None) -> Membership:
+    """Give a staff member of the program another role there."""
+    user = _staff_member(actor, user_id)
+    if role not in Role.values:
+        raise ValidationError(ROLE_UNKNOWN)
+    agency = _agency(actor, agency_id)
+    if Membership.objects.filter(user=user, program_id=actor.program_id, role=role).exists():
+        raise ValidationError(ROLE_HELD.format(user=user))
+    membership = Membership.objects.create(user=user, program_id=actor.program_id, role=role, agency=agency)
+    _role_changed(actor, user, change="added", role=role)
+    return membership
+
+
+@transaction.atomic
+def role_remove(*, actor: Actor, user_id: int, role: str):
+    """Take a role in the program from a staff member (never their last one, nor an administrator's own)."""
+    user = _staff_member(actor, user_id)
+    roles = Membership.objects.filter(user=user, program_id=actor.program_id)
+    membership = roles.filter(role=role).first()
+    if membership is None:
+        raise ValidationError(ROLE_NOT_HELD.format(user=user))
+    if user.pk == actor.user_id and role == Role.SYSTEM_ADMIN:
+        raise ValidationError(NOT_OWN_ADMIN_ROLE)
+    if roles.count() == 1:
+        raise ValidationError(LAST_ROLE.format(user=user))
+    membership.delete()
+    _role_changed(actor, user, change="removed", role=role)
+    return user
+
+
+@transaction.atomic
+def staff_create(
+    *, actor: Actor, username: str, first_name: str, last_name: str, email: str, password: str, role: str,
+    agency_id: int | None = None, temporary: bool = False,
+):  # fmt: skip
+    """A new staff account with one role in the administrator's program.
+
+    The password is a first one the administrator hands over; the second factor is set up by the
+    user at first sign-in. A temporary account is disabled TEMPORARY_ACCOUNT_HOURS after creation.
+    """
+    from django.contrib.auth.password_validation import validate_password
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+
+    actor.require(Category.USERS, Scope.PROGRAM)
+    User = get_user_model()
+    username, email = username.strip(), email.strip()
+    errors = []
+    try:
+        UnicodeUsernameValidator()(username)
+        if not username or len(username) > 150:
+            raise ValidationError(USERNAME_INVALID)
+    except ValidationError:
+        errors.append(USERNAME_INVALID)
+    else:
+        if User.objects.filter(username__iexact=username).exists():
+            errors.append(USERNAME_TAKEN)
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors.append(EMAIL_TAKEN)  # sign-in accepts an email: it must name one account
+    if role not in Role.values:
+        errors.append(ROLE_UNKNOWN)
+    try:
+        agency = _agency(actor, agency_id)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    candidate = User(
+        username=username, email=email, first_name=first_name.strip(), last_name=last_name.strip()
+    )
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user = User.objects.create_user(
+        username=username, email=email, password=password, first_name=first_name.strip(),
+        last_name=last_name.strip(), is_temporary=temporary,
+    )  # fmt: skip
+    Membership.objects.create(user=user, program_id=actor.program_id, role=role, agency=agency)
+    audit_record(
+        actor=actor, action=Action.CREATE, object_type="User", object_id=user.pk,
+        detail={"role": role, "temporary": temporary},
+    )  # fmt: skip
+    return user

@@ -2,6 +2,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from django import forms
 
+from offramp.access.roles import Role
 from offramp.accounts.lockout import ACCOUNT_LOCKED, account_for_login
 from offramp.accounts.mfa import demo_totp_code
 
@@ -33,8 +34,57 @@ class LoginForm(AllauthLoginForm):
 
 
 class AuthenticateForm(AllauthAuthenticateForm):
-    """allauth's second-factor form; on a demo site it shows a demo account's current code."""
+    """allauth's second-factor form; on a demo site it shows a demo account's current code.
+
+    An account locked while at this step (wrong codes count toward the lockout) is refused even
+    with the right code.
+    """
+
+    def clean_code(self) -> str:
+        self._refuse_locked()
+        return super().clean_code()  # a wrong code fires allauth's signal: offramp.accounts.signals counts it
+
+    def _refuse_locked(self) -> None:
+        self.user.refresh_from_db(fields=["locked_at"])
+        if self.user.locked_at is not None:
+            raise forms.ValidationError(ACCOUNT_LOCKED, code="locked")
 
     @property
     def demo_code(self) -> str | None:
         return demo_totp_code(self.user)
+
+
+class _AgencyChoice(forms.Form):
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "None")] + [(a.pk, str(a)) for a in agencies]
+
+
+class StaffForm(_AgencyChoice):
+    """A new staff account; `accounts.actions.staff_create` checks it again."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    username = forms.CharField(label="Username", max_length=150)
+    email = forms.EmailField(label="Email", required=False)
+    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
+    agency = forms.ChoiceField(label="Agency (optional)", required=False)
+    password = forms.CharField(
+        label="First password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Give it to the person in confidence. They set up a second factor when they first sign in.",
+    )
+    temporary = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        hours = settings.TEMPORARY_ACCOUNT_HOURS
+        self.fields["temporary"].label = f"Temporary account: disabled {hours} hours after it is created"
+
+
+class RoleAddForm(_AgencyChoice):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    agency = forms.ChoiceField(label="Agency (optional)", required=False)

@@ -1,4 +1,7 @@
-"""Five failed sign-ins within 15 minutes lock an account until an administrator releases it (CJIS 5.5.3)."""
+"""Five failed sign-ins within 15 minutes lock an account until an administrator releases it (CJIS 5.5.3).
+
+Wrong passwords and wrong second-factor codes count together.
+"""
 
 import datetime as dt
 
@@ -9,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
+from offramp.access.models import AuditEntry
 from offramp.access.scope import Actor
 from offramp.accounts.models import FailedLogin
 
@@ -27,21 +31,26 @@ def account_for_login(login: str):
     return matches[0] if len(matches) == 1 else None
 
 
-@transaction.atomic
 def login_failure_record(*, login: str, source_address: str = "") -> bool:
-    """Count a failed sign-in against the account it names; lock the account at the threshold.
-
-    Returns True when this failure locked the account.
-    """
+    """Count a failed password against the account its sign-in name refers to. True if this locked it."""
     user = account_for_login(login)
-    if user is None:
-        return False
+    return False if user is None else failure_record(user, source_address=source_address)
+
+
+@transaction.atomic
+def failure_record(user, *, source_address: str = "") -> bool:
+    """Count one failure (a wrong password or a wrong second-factor code) against an account; lock the
+    account at the threshold. Both kinds share one count, so a stolen password does not buy five more
+    guesses at the code. Returns True when this failure locked the account.
+    """
     now = timezone.now()
     FailedLogin.objects.create(user=user, at=now)
     window = now - dt.timedelta(minutes=settings.LOCKOUT_WINDOW_MINUTES)
     recent = FailedLogin.objects.filter(user=user, at__gte=window).count()
+    user.refresh_from_db(fields=["locked_at"])
     if user.locked_at is None and recent >= settings.LOCKOUT_THRESHOLD:
         type(user).objects.filter(pk=user.pk).update(locked_at=now)
+        user.locked_at = now
         audit_record(
             actor=Actor(user=None, program=None, source_address=source_address, label="system:lockout"),
             action=Action.LOCK, object_type="User", object_id=user.pk,
@@ -49,3 +58,14 @@ def login_failure_record(*, login: str, source_address: str = "") -> bool:
         )  # fmt: skip
         return True
     return False
+
+
+@transaction.atomic
+def second_factor_failure_record(user, *, source_address: str = "", reauthentication: bool = False) -> bool:
+    """A wrong authenticator or recovery code: audited as a failed sign-in, and counted toward the lockout."""
+    audit_record(
+        actor=Actor(user=user, program=None, source_address=source_address),
+        action=Action.LOGIN_FAILED, object_type="User", object_id=user.pk, outcome=AuditEntry.Outcome.FAILED,
+        detail={"factor": "second", "reauthentication": reauthentication},
+    )  # fmt: skip
+    return failure_record(user, source_address=source_address)

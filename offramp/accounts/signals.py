@@ -1,11 +1,12 @@
-"""Sign-in bookkeeping: session clocks start at sign-in; failures count toward the lockout."""
+"""Sign-in bookkeeping: session clocks start at sign-in; wrong passwords and codes count to the lockout."""
 
+from allauth.mfa.signals import authentication_failed
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from offramp.access.middleware import client_address
-from offramp.accounts.lockout import login_failure_record
+from offramp.accounts.lockout import login_failure_record, second_factor_failure_record
 from offramp.accounts.sessions import session_start
 
 
@@ -31,3 +32,11 @@ def start_session_clocks(sender, request, user, **kwargs):
 def count_failure(sender, credentials, request=None, **kwargs):
     login = str(credentials.get("username") or credentials.get("email") or "")
     login_failure_record(login=login, source_address=client_address(request) if request is not None else "")
+
+
+@receiver(authentication_failed)
+def count_second_factor_failure(sender, request, user, reauthentication=False, **kwargs):
+    second_factor_failure_record(
+        user, source_address=client_address(request) if request is not None else "",
+        reauthentication=reauthentication,
+    )  # fmt: skip

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from offramp.access.policy import Category, Scope
-from offramp.accounts import actions, queries
+from offramp.access.roles import Role
+from offramp.accounts import actions, forms, queries
 from offramp.demo.views import PEOPLE_PER_CLICK
 
 STATUS_ACTIONS = {
@@ -43,3 +44,67 @@ def user_status(request, user_id: int):
     else:
         messages.success(request, done.format(user=user))
     return redirect("accounts:users")
+
+
+def _refused(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@login_required
+def user_new(request):
+    """An administrator creates a staff account with one role in the program (optionally temporary)."""
+    actor = request.actor
+    actor.require(Category.USERS, Scope.PROGRAM)
+    agencies = queries.program_agencies(actor)
+    form = forms.StaffForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.staff_create(actor=actor, agency_id=data.pop("agency") or None, **data)
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{user} can now sign in as {user.username}.")
+            return redirect("accounts:users")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/user_new.html", {"form": form}, status=status)
+
+
+ROLE_CHANGES = {
+    "add": "{role} was added. {user} signs in again.",
+    "remove": "{role} was removed. {user} signs in again.",
+}
+
+
+@login_required
+def user_roles(request, user_id: int):
+    """One staff member's roles in the program: add one, or remove one. Either signs them out everywhere."""
+    actor = request.actor
+    agencies = queries.program_agencies(actor) if actor.has(Category.USERS, Scope.PROGRAM) else []
+    errors = []
+    if request.method == "POST":
+        change = request.POST.get("change", "")
+        if change not in ROLE_CHANGES:
+            actor.require(Category.USERS, Scope.PROGRAM)
+            return HttpResponseBadRequest("Unknown change")
+        try:
+            if change == "add":
+                form = forms.RoleAddForm(request.POST, agencies=agencies)
+                if not form.is_valid():  # an unknown role or agency: say so like any refusal
+                    raise ValidationError([e for field_errors in form.errors.values() for e in field_errors])
+                role = form.cleaned_data["role"]
+                user = actions.role_add(actor=actor, user_id=user_id, role=role,
+                                        agency_id=form.cleaned_data["agency"] or None)  # fmt: skip
+            else:
+                role = request.POST.get("role", "")
+                user = actions.role_remove(actor=actor, user_id=user_id, role=role)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            label = dict(Role.choices).get(role, role)
+            messages.success(request, ROLE_CHANGES[change].format(role=label, user=user))
+            return redirect("accounts:user_roles", user_id=user_id)
+    account = queries.staff_member(actor, user_id)
+    context = {"account": account, "form": forms.RoleAddForm(agencies=agencies), "errors": errors}
+    return render(request, "accounts/user_roles.html", context, status=400 if errors else 200)

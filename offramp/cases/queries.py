@@ -401,6 +401,9 @@ class Event:
     detail: str = ""
 
 
+EVENT_ORDER = ("referral", "status", "contact", "snapshot", "milestone")
+
+
 @dataclass
 class TimelineView:
     case: Case
@@ -468,7 +471,8 @@ def timeline(actor: Actor, case_id: int) -> TimelineView:
               g.in_own_words)
         for g in goals
     ]  # fmt: skip
-    events.sort(key=lambda e: (e.day, e.at), reverse=True)
+    # Newest first; at the same moment a referral precedes the status it opened.
+    events.sort(key=lambda e: (e.day, e.at, EVENT_ORDER.index(e.kind)), reverse=True)
     today = timezone.localdate(timezone=zone)
     latest = snapshots[0] if snapshots else None
     this_month = any(s.as_of.year == today.year and s.as_of.month == today.month for s in snapshots)

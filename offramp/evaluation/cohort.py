@@ -19,7 +19,7 @@ so 12 months after 2020-01-31 ends on 2021-01-31 and 1 month after it on 2020-02
 * stay lengths (``jail_stay``, ``prison``): a stay starting on day d for n days covers d..d+n-1;
   only the part inside the window counts. Stays that began before the window are not counted in it.
 
-Everything is column-wise in polars: one join, one group-by.
+Everything is column-wise in polars: per kind of event, one lazy filter, join and group-by.
 """
 
 from __future__ import annotations
@@ -101,12 +101,13 @@ def _age_group(breaks: tuple[int, ...]) -> pl.Expr:
     return expr.otherwise(pl.lit(labels[-1])).alias("age_group")
 
 
-def _in_window(kind: str, start: pl.Expr, end: pl.Expr, *, after_index: bool) -> pl.Expr:
+def _in_window(start: pl.Expr, end: pl.Expr, *, after_index: bool) -> pl.Expr:
+    """Events (of one kind: the caller has filtered) in the window."""
     date = pl.col("date")
     if after_index:
         # Outcomes: strictly after the index date, never after the end of follow-up.
-        return (pl.col("kind") == kind) & (date > start) & (date <= end) & (date <= pl.col("followup_end"))
-    return (pl.col("kind") == kind) & (date >= start) & (date < end)
+        return (date > start) & (date <= end) & (date <= pl.col("followup_end"))
+    return (date >= start) & (date < end)
 
 
 def _amount(kind: str, cond: pl.Expr, window_end: pl.Expr | None) -> pl.Expr:
@@ -141,55 +142,65 @@ def build_analysis_frame(
     if "age" in frame.columns:
         frame = frame.with_columns(_age_group(study.analysis.age_groups))
 
-    if "index_related" in events.columns:
-        events = events.filter(~pl.col("index_related").fill_null(False))
-    ev = events.select(
-        "person_id",
-        _as_date("date").alias("date"),
-        "kind",
-        (pl.col("days") if "days" in events.columns else pl.lit(None)).cast(pl.Int64).alias("days"),
-    )
-    joined = ev.join(frame.select("person_id", "index_date", "followup_end"), on="person_id", how="inner")
+    # One kind of event at a time, lazily, with only the columns that kind needs: the events table
+    # can be tens of millions of rows, and joining all of it to the index dates at once (with every
+    # window's conditions) needs several copies of it in memory.
+    has_days = "days" in events.columns
+    dropped = pl.col("index_related").fill_null(False) if "index_related" in events.columns else pl.lit(False)
     index = pl.col("index_date")
-
-    aggs: list[pl.Expr] = []
+    aggs: dict[str, list[pl.Expr]] = {}
+    order: list[str] = []
     zero_fill: list[str] = []
+
+    def add(kind: str, expr: pl.Expr, name: str, *, fill: bool = True) -> None:
+        aggs.setdefault(kind, []).append(expr.alias(name))
+        order.append(name)
+        if fill:
+            zero_fill.append(name)
+
     for name in study.covariates.derived:
         flag, kind, months = DERIVED_COVARIATE.match(name).groups()
-        cond = _in_window(kind, _months(index, -int(months)), index, after_index=False)
+        cond = _in_window(_months(index, -int(months)), index, after_index=False)
         value = _amount(kind, cond, None)
-        aggs.append((value > 0).cast(pl.Int64).alias(name) if flag else value.alias(name))
-        zero_fill.append(name)
+        add(kind, (value > 0).cast(pl.Int64) if flag else value, name)
 
     censor: dict[str, pl.Expr] = {}
     for o in study.outcomes:
         if o.measure == "time_to_first":
             horizon = _months(index, o.months) if o.months else pl.lit(None, dtype=pl.Date)
-            cond = _in_window(o.event, index, pl.coalesce(horizon, pl.col("followup_end")), after_index=True)
-            aggs.append(pl.col("date").filter(cond).min().alias(f"_{o.name}_first"))
+            cond = _in_window(index, pl.coalesce(horizon, pl.col("followup_end")), after_index=True)
+            add(o.event, pl.col("date").filter(cond).min(), f"_{o.name}_first", fill=False)
             continue
         window_end = _months(index, o.months)
-        cond = _in_window(o.event, index, window_end, after_index=True)
-        value = _amount(o.event, cond, window_end)
-        aggs.append((value > 0).cast(pl.Int64).alias(o.name) if o.measure == "any" else value.alias(o.name))
-        zero_fill.append(o.name)
+        value = _amount(o.event, _in_window(index, window_end, after_index=True), window_end)
+        add(o.event, (value > 0).cast(pl.Int64) if o.measure == "any" else value, o.name)
         censor[o.name] = window_end > pl.col("followup_end")
 
     w = study.costs.window_months
     w_end = _months(index, w)
     for kind in COST_KINDS:
-        pre = _in_window(kind, _months(index, -w), index, after_index=False)
-        aggs.append(_amount(kind, pre, None).alias(f"pre_{kind}"))
-        aggs.append(
-            _amount(kind, _in_window(kind, index, w_end, after_index=True), w_end).alias(f"post_{kind}")
-        )
-        zero_fill += [f"pre_{kind}", f"post_{kind}"]
+        pre = _in_window(_months(index, -w), index, after_index=False)
+        add(kind, _amount(kind, pre, None), f"pre_{kind}")
+        add(kind, _amount(kind, _in_window(index, w_end, after_index=True), w_end), f"post_{kind}")
         censor[f"post_{kind}"] = w_end > pl.col("followup_end")
 
-    per_person = joined.group_by("person_id").agg(aggs) if aggs else joined.select("person_id").unique()
-    out = frame.join(per_person, on="person_id", how="left").with_columns(
-        [pl.col(c).fill_null(0) for c in zero_fill]
-    )
+    dates = frame.lazy().select("person_id", "index_date", "followup_end")
+    out = frame
+    for kind, exprs in aggs.items():
+        columns = [pl.col("person_id"), _as_date("date").alias("date")]
+        if kind in STAY_KINDS:
+            columns.append((pl.col("days") if has_days else pl.lit(None)).cast(pl.Int64).alias("days"))
+        per_person = (
+            events.lazy()
+            .filter((pl.col("kind") == kind) & ~dropped)
+            .select(columns)
+            .join(dates, on="person_id", how="inner")
+            .group_by("person_id")
+            .agg(exprs)
+            .collect()
+        )
+        out = out.join(per_person, on="person_id", how="left")
+    out = out.select(*frame.columns, *order).with_columns([pl.col(c).fill_null(0) for c in zero_fill])
     # Censoring: no full window of follow-up means the outcome is unknown, not "no event".
     out = out.with_columns(
         [pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in censor.items()]

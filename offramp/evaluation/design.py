@@ -23,22 +23,25 @@ def design_matrix(
     order. Columns that do not vary (a level nobody has, a constant) are dropped: they carry no
     information and would make the model singular. No intercept is added.
     """
-    cols, names = [], []
-    for c in numeric:
-        cols.append(frame[c].cast(pl.Float64).to_numpy())
-        names.append(c)
+    # Filled in place, one column at a time: at a million rows each intermediate copy of the matrix
+    # (a list of columns, then a stacked one, then one without the constant columns) costs 150 MB+.
+    columns: list[tuple[str, pl.Series]] = [(c, frame[c].cast(pl.Float64)) for c in numeric]
     for c in categorical:
         values = frame[c].cast(pl.String).fill_null("(missing)")
         levels = sorted(values.unique().to_list())
-        arr = values.to_numpy()
-        for level in levels[1:]:
-            cols.append((arr == level).astype(float))
-            names.append(f"{c}={level}")
-    if not cols:
-        return Design(matrix=np.empty((frame.height, 0)), names=[])
-    matrix = np.column_stack(cols)
-    keep = np.ptp(matrix, axis=0) > 0 if matrix.shape[0] else np.ones(matrix.shape[1], bool)
-    return Design(matrix=matrix[:, keep], names=[n for n, k in zip(names, keep, strict=True) if k])
+        columns += [(f"{c}={level}", values == level) for level in levels[1:]]
+    keep = [(name, col) for name, col in columns if frame.height == 0 or _varies(col.cast(pl.Float64))]
+    matrix = np.empty((frame.height, len(keep)))
+    for j, (_, col) in enumerate(keep):
+        matrix[:, j] = col.cast(pl.Float64).to_numpy()
+    return Design(matrix=matrix, names=[name for name, _ in keep])
+
+
+def _varies(col: pl.Series) -> bool:
+    # As numpy's ptp > 0: a column with a missing value (NaN) is dropped too.
+    if col.null_count() or col.is_nan().any():
+        return False
+    return col.max() > col.min()
 
 
 def with_intercept(x: np.ndarray) -> np.ndarray:

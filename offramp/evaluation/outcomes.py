@@ -28,7 +28,6 @@ from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from offramp.evaluation.design import with_intercept
 from offramp.evaluation.matching import Matches
 
 
@@ -101,10 +100,13 @@ def _rows(y: np.ndarray, adj: Adjustment) -> np.ndarray:
 
 def _glm(y, treated, covariates, adj: Adjustment, family, exposure=None):
     keep = _rows(y, adj)
-    x = treated[keep, None].astype(float)
-    if covariates is not None and covariates.shape[1]:
-        x = np.column_stack([x, covariates[keep]])
-    x = with_intercept(x)
+    # Intercept, treatment, covariates: filled into one matrix rather than stacked copy by copy.
+    p = covariates.shape[1] if covariates is not None else 0
+    x = np.empty((int(keep.sum()), 2 + p))
+    x[:, 0] = 1.0
+    x[:, 1] = treated[keep]
+    if p:
+        x[:, 2:] = covariates[keep]
     kw = {}
     if adj.weights is not None:
         kw["var_weights"] = adj.weights[keep]

@@ -11,6 +11,7 @@ rebuilt within that set (same score, same caliper width), so a censored person i
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 from collections.abc import Callable
 
@@ -58,7 +59,9 @@ class _Contrast:
 
     def __init__(self, study: Study, frame: pl.DataFrame, arm: Arm):
         self.study, self.arm = study, arm
-        self.frame = frame.filter(pl.col("arm").is_in([arm.name, study.comparison.name]))
+        pair = [arm.name, study.comparison.name]
+        # Two arms (the usual case): no filtered copy of the whole frame.
+        self.frame = frame if frame["arm"].is_in(pair).all() else frame.filter(pl.col("arm").is_in(pair))
         self.ids = self.frame["person_id"].to_numpy()
         self.treated = (self.frame["arm"] == arm.name).to_numpy()
         cov = study.covariates
@@ -70,6 +73,7 @@ class _Contrast:
             categorical=[c for c in cov.categorical if c in oc],
         ).matrix
         self.ps = fit_propensity(treated=self.treated, covariates=self.x.matrix, names=self.x.names)
+        gc.collect()  # the score model's statsmodels objects, before matching allocates its own
         m = study.matching
         self.width = (
             caliper_width(treated=self.treated, logit=self.ps.logit, caliper_sd=m.caliper_sd)
@@ -142,6 +146,8 @@ def _safe(fn, *args, **kwargs) -> dict:
         result = fn(*args, **kwargs)
     except ESTIMATION_ERRORS as exc:
         return {"error": f"not estimated: {exc}"}
+    finally:
+        gc.collect()  # the fit's statsmodels objects (see tick in _run), before the next fit adds its own
     return result.as_dict() if isinstance(result, Estimate) else result
 
 
@@ -440,6 +446,10 @@ def _run(
 
     def tick(message: str) -> None:
         nonlocal done
+        # statsmodels models and results refer to each other, so each fit's copies of the design
+        # matrix (several per outcome) wait for the cycle collector; at a million people they add
+        # up to gigabytes across the outcomes. Collect them between steps.
+        gc.collect()
         if progress is not None:
             progress(done, total, message)
         done += 1

@@ -100,6 +100,11 @@ class Referral(models.Model):
     handoff_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When a case manager recorded being with the person (against the 30-minute target), and who.
+    handoff_arrived_at = models.DateTimeField(null=True, blank=True)
+    handoff_arrived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     idempotency_key = models.CharField(
         max_length=64, blank=True, help_text="From the referral form: a resubmission finds this referral"
     )

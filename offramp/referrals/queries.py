@@ -95,6 +95,56 @@ def referral_handoff(actor: Actor, referral_id: int) -> Referral:
     return referral
 
 
+def handoff_arrival(actor: Actor, referral_id: int) -> Referral:
+    """A hand-off for the case team to record their arrival (see actions.handoff_referrals), or 404.
+    Attached: `case_id` (the referral's case, for a link) and `minutes` (request to arrival)."""
+    from offramp.referrals.actions import handoff_minutes, handoff_referrals
+
+    with trusted("referrals.handoff_arrival"):
+        referral = (
+            handoff_referrals(actor)
+            .filter(pk=referral_id)
+            .select_related("person", "referring_officer", "handoff_to", "handoff_arrived_by")
+            .first()
+        )
+        if referral is not None:
+            case = Case.objects.filter(referral=referral).order_by("-opened_at").first()
+            referral.case_id = case.pk if case else None
+            referral.minutes = handoff_minutes(referral)
+    audit_record(
+        actor=actor, action=Action.READ, object_type="Referral", object_id=referral_id,
+        outcome=AuditEntry.Outcome.OK if referral is not None else AuditEntry.Outcome.NOT_FOUND,
+        detail={"view": "handoff_arrival"},
+    )  # fmt: skip
+    if referral is None:
+        raise Http404("Not found")
+    return referral
+
+
+def handoff_summary(actor: Actor, *, since=None) -> dict:
+    """Warm hand-offs in the program (for a program overview): how many were requested, how many
+    have an arrival recorded, the median minutes from request to arrival, and how many were within
+    the 30-minute target. Counts only; `since` limits to requests from then on."""
+    import statistics
+
+    from offramp.referrals.actions import HANDOFF_TARGET
+
+    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
+    with trusted("referrals.handoff_summary"):
+        handoffs = Referral.objects.filter(program_id=actor.program_id, handoff_requested_at__isnull=False)
+        if since is not None:
+            handoffs = handoffs.filter(handoff_requested_at__gte=since)
+        times = list(handoffs.order_by().values_list("handoff_requested_at", "handoff_arrived_at"))
+    waits = [max(0.0, (arrived - asked).total_seconds() / 60) for asked, arrived in times if arrived]
+    audit_record(actor=actor, action=Action.READ, object_type="Referral", detail={"view": "handoff_summary"})
+    return {
+        "requested": len(times),
+        "arrived": len(waits),
+        "median_minutes": statistics.median(waits) if waits else None,
+        "within_target": sum(w * 60 <= HANDOFF_TARGET.total_seconds() for w in waits),
+    }
+
+
 # ---- protocol versions (program configuration) ---------------------------------------------
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("referrals/", views.my_referrals, name="mine"),
     path("referrals/new/", views.referral_new, name="new"),
     path("referrals/<int:referral_id>/handoff/", views.handoff, name="handoff"),
+    path("referrals/<int:referral_id>/arrival/", views.handoff_arrival, name="arrival"),
     path("protocols/", views.protocols, name="protocols"),
     path("protocols/<int:version>.toml", views.protocol_export, name="protocol_export"),
     path("screening/", views.screening, name="screening"),

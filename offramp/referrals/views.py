@@ -94,6 +94,26 @@ def handoff(request, referral_id: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+def handoff_arrival(request, referral_id: int):
+    """The case manager's side of the warm hand-off: the details, and "I am with the person now"."""
+    actor = request.actor
+    errors = []
+    if request.method == "POST":
+        try:
+            actions.referral_handoff_arrive(actor=actor, referral_id=referral_id)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            return redirect("referrals:arrival", referral_id=referral_id)
+    referral = queries.handoff_arrival(actor, referral_id)
+    target = int(actions.HANDOFF_TARGET.total_seconds() // 60)
+    return render(
+        request, "referrals/handoff_arrival.html", {"referral": referral, "errors": errors, "target": target}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
 def protocols(request):
     actor = request.actor
     actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)

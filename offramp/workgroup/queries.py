@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -142,12 +141,6 @@ def flagged_cases(actor: Actor, *, since: dt.datetime, now: dt.datetime) -> dict
         last_contact = (
             Contact.objects.filter(case=OuterRef("pk"), successful=True).order_by("-at").values("at")[:1]
         )
-        later_arrest = (
-            Referral.objects.filter(
-                program_id=actor.program_id, person_id=OuterRef("person_id"), door=Door.ARREST,
-                referred_at__gte=since, referred_at__gt=OuterRef("opened_at"),
-            ).exclude(pk=Coalesce(OuterRef("referral_id"), 0)).order_by("-referred_at").values("referred_at")[:1]
-        )  # fmt: skip
         wind = open_cases.annotate(last_contact_at=Subquery(last_contact)).filter(
             Q(last_contact_at__lt=wind_cutoff) | Q(last_contact_at__isnull=True, opened_at__lt=wind_cutoff)
         )
@@ -156,15 +149,37 @@ def flagged_cases(actor: Actor, *, since: dt.datetime, now: dt.datetime) -> dict
             Flag.INTAKE_OVERDUE: open_cases.filter(status=Status.REFERRED, intake_due__lt=today).order_by(
                 "intake_due", "id"
             ),
-            Flag.NEW_ARREST: open_cases.annotate(arrested_at=Subquery(later_arrest))
-            .filter(arrested_at__isnull=False)
-            .order_by("-arrested_at", "id"),
             Flag.IN_THE_WIND: wind.order_by(F("last_contact_at").asc(nulls_first=True), "opened_at", "id"),
         }
-        return {
+        flagged = {
             flag: (list(cases.values_list("pk", flat=True)[:AGENDA_LIMIT]), cases.count())
             for flag, cases in found.items()
         }
+        flagged[Flag.NEW_ARREST] = _new_arrests(actor, open_cases, since)
+    return {flag: flagged[flag] for flag in Flag.values}
+
+
+def _new_arrests(actor: Actor, open_cases, since: dt.datetime) -> tuple[list[int], int]:
+    """Open cases whose person was arrested (an arrest-door referral) since `since`, after the case opened.
+
+    From the referrals side: the arrests since the last meeting are few and `referred_at` is indexed,
+    where a per-case subquery over every referral grows with the program.
+    """
+    arrests = Referral.objects.filter(program_id=actor.program_id, door=Door.ARREST, referred_at__gte=since)
+    by_person: dict[int, list] = {}
+    for pk, person_id, at in arrests.values_list("pk", "person_id", "referred_at"):
+        by_person.setdefault(person_id, []).append((pk, at))
+    latest = []
+    candidates = open_cases.filter(person_id__in=arrests.values("person_id"))
+    for case_id, person_id, opened_at, referral_id in candidates.values_list(
+        "pk", "person_id", "opened_at", "referral_id"
+    ):
+        # Not the arrest that opened the case: only one after it.
+        later = [at for pk, at in by_person.get(person_id, []) if at > opened_at and pk != referral_id]
+        if later:
+            latest.append((max(later), case_id))
+    latest.sort(key=lambda pair: (-pair[0].timestamp(), pair[1]))
+    return [case_id for _at, case_id in latest[:AGENDA_LIMIT]], len(latest)
 
 
 @dataclass(frozen=True)
@@ -200,10 +215,7 @@ class ActionView:
     participant: Participant | None  # None: concerns no participant, or one the viewer may not see
     concerns_participant: bool
     flag_label: str = ""
-
-    @property
-    def overdue(self) -> bool:
-        return self.done_at is None and self.due_on < timezone.localdate()
+    overdue: bool = False  # open past its due date, in the program's time zone
 
 
 @dataclass
@@ -240,6 +252,7 @@ def _action_view(actor, action, seer) -> ActionView | None:
         done_at=action.done_at, agreed_on=action.meeting.held_on, participant=participant,
         concerns_participant=action.item_id is not None,
         flag_label=action.item.get_flag_display() if action.item_id and participant else "",
+        overdue=action.done_at is None and action.due_on < timezone.localdate(timezone=actor.program.zone),
     )  # fmt: skip
 
 

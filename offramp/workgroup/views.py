@@ -54,25 +54,19 @@ def _agenda_page(request, meeting_id, status=200, bound=None):
     view = queries.agenda_get(actor, meeting_id)
     runner = actions.may_run(actor)
     bound = bound or {}
+    action_form = None
     if runner:
-        attendees = queries.attendees(actor)
-        for group in view.groups:
-            for item in group[2]:
-                item.discussion_form = bound.get(("discuss", item.pk)) or forms.DiscussionForm(
-                    initial={"discussion": item.discussion}, prefix=f"d{item.pk}"
-                )
-                item.decision_form = bound.get(("decide", item.pk)) or forms.DecisionForm(
-                    prefix=f"c{item.pk}"
-                )
-                item.action_form = bound.get(("action", item.pk)) or forms.ActionItemForm(
-                    attendees=attendees, prefix=f"a{item.pk}", initial={"due_on": view.meeting.held_on}
-                )
-        general_form = bound.get(("action", None)) or forms.ActionItemForm(
-            attendees=attendees, prefix="a", initial={"due_on": view.meeting.held_on}
+        items = [item for _flag, _label, group in view.groups for item in group]
+        for item in items:
+            item.discussion_form = bound.get(("discuss", item.pk)) or forms.DiscussionForm(
+                initial={"discussion": item.discussion}, prefix=f"d{item.pk}"
+            )
+            item.decision_form = bound.get(("decide", item.pk)) or forms.DecisionForm(prefix=f"c{item.pk}")
+        action_form = bound.get(("action", None)) or forms.ActionItemForm(
+            attendees=queries.attendees(actor), initial={"due_on": view.meeting.held_on}
         )
-    else:
-        general_form = None
-    context = {"view": view, "meeting": view.meeting, "runner": runner, "general_form": general_form}
+        action_form.show_items(items)
+    context = {"view": view, "meeting": view.meeting, "runner": runner, "action_form": action_form}
     return render(request, "workgroup/agenda.html", context, status=status)
 
 
@@ -91,15 +85,15 @@ def agenda_change(request, meeting_id: int):
         raise Http404("Not found")
     change = request.POST.get("change")
     item_id = int_param(request.POST.get("item"), default=None)
-    if change not in ("discuss", "decide", "action") or (change != "action" and item_id is None):
-        return HttpResponseBadRequest("Unknown change")
-    prefix = {"discuss": "d", "decide": "c", "action": "a"}[change] + (str(item_id) if item_id else "")
-    if change == "discuss":
-        form = forms.DiscussionForm(request.POST, prefix=prefix)
-    elif change == "decide":
-        form = forms.DecisionForm(request.POST, prefix=prefix)
+    if change == "discuss" and item_id is not None:
+        form = forms.DiscussionForm(request.POST, prefix=f"d{item_id}")
+    elif change == "decide" and item_id is not None:
+        form = forms.DecisionForm(request.POST, prefix=f"c{item_id}")
+    elif change == "action":
+        form = forms.ActionItemForm(request.POST, attendees=queries.attendees(actor))
+        item_id = None
     else:
-        form = forms.ActionItemForm(request.POST, prefix=prefix, attendees=queries.attendees(actor))
+        return HttpResponseBadRequest("Unknown change")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -108,6 +102,7 @@ def agenda_change(request, meeting_id: int):
             elif change == "decide":
                 actions.decision_add(actor=actor, item_id=item_id, text=data["text"])
             else:
+                item_id = data["item"]
                 actions.action_item_add(
                     actor=actor, meeting_id=meeting_id, item_id=item_id, owner_id=data["owner"],
                     what=data["what"], due_on=data["due_on"],
@@ -119,7 +114,8 @@ def agenda_change(request, meeting_id: int):
                                        "action": "Action item added."}[change])  # fmt: skip
             anchor = f"#item-{item_id}" if item_id else "#general"
             return redirect(reverse("workgroup:agenda", args=[meeting_id]) + anchor)
-    return _agenda_page(request, meeting_id, status=400, bound={(change, item_id): form})
+    key = (change, None if change == "action" else item_id)
+    return _agenda_page(request, meeting_id, status=400, bound={key: form})
 
 
 @require_GET

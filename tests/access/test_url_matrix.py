@@ -17,6 +17,7 @@ PAGES = {
     "referrals:mine": (Category.OWN_REFERRALS, Scope.OWN, "list"),
     "referrals:new": (Category.OWN_REFERRALS, Scope.OWN, "form"),
     "referrals:handoff": (Category.OWN_REFERRALS, Scope.OWN, "referral"),
+    "referrals:arrival": (Category.CASE_RECORD, Scope.OWN, "handoff"),
     "cases:caseload": (Category.CASE_RECORD, Scope.OWN, "list"),
     "cases:detail": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:overview": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
@@ -28,8 +29,10 @@ PAGES = {
     "people:lookup": (Category.STATUS, Scope.LIMITED, "search"),
     "web:evaluation": (Category.DEIDENTIFIED, Scope.PROGRAM, "aggregate"),
     "accounts:users": (Category.USERS, Scope.PROGRAM, "staff"),
+    "accounts:user_new": (Category.USERS, Scope.PROGRAM, "staff"),
     "access:audit": (Category.AUDIT, Scope.PROGRAM, "audit"),
     "access:disclosures": (Category.CASE_RECORD, Scope.OWN, "case"),
+    "access:consent_new": (Category.CASE_RECORD, Scope.OWN, "case_team"),
     "access:deidentified_export": (Category.DEIDENTIFIED, Scope.PROGRAM, "aggregate"),
     "analysis:run_report": (Category.DEIDENTIFIED, Scope.PROGRAM, "run"),
     "analysis:run_json": (Category.DEIDENTIFIED, Scope.PROGRAM, "run"),
@@ -40,6 +43,15 @@ PAGES = {
     "directory:export": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
     "referrals:screening": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "import"),
     "referrals:equity": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "screening"),
+    "referrals:equity_csv": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "screening"),
+    # The workgroup: roles that see participant status attend; each agenda item is then narrowed per
+    # case and consent (tests/workgroup/test_workgroup_visibility.py).
+    "workgroup:meetings": (Category.STATUS, Scope.LIMITED, "list"),
+    "workgroup:mine": (Category.STATUS, Scope.LIMITED, "list"),
+    "workgroup:agenda": (Category.STATUS, Scope.LIMITED, "meeting"),
+    "transitions:referrals": (Category.CASE_RECORD, Scope.OWN, "case"),
+    "transitions:referral_new": (Category.CASE_RECORD, Scope.OWN, "case_team"),
+    "transitions:referral_update": (Category.CASE_RECORD, Scope.OWN, "service_referral"),
 }
 # Pages that show no participant data, with why.
 OTHER_PAGES = {
@@ -47,6 +59,8 @@ OTHER_PAGES = {
     "healthz": "liveness probe, no data",
     "access:consent_change": "POST only: revoke a consent or record its proceeding's end "
     "(case_record, own case or program; tests/access/test_consent_revocation.py)",
+    "accounts:user_roles": "one staff account's roles, added or removed by an administrator "
+    "(users, program; an account with a role in the program; tests/accounts/test_role_admin.py)",
     "accounts:user_status": "POST only: an administrator releases, disables or enables a staff account "
     "(users, program; tests/accounts/test_account_admin.py)",
     "jobs:detail": "a background task's progress, shown only to whoever started it (tests/web/test_jobs.py)",
@@ -58,6 +72,12 @@ OTHER_PAGES = {
     "notifications:read": "marks one of the user's own notices read (tests/notifications/)",
     "analysis:run_start": "POST only: queues a study run (tests/analysis/test_run_from_page.py)",
     "directory:search": "service directory, not participant data: any staff role (tests/directory/)",
+    "workgroup:meeting_new": "POST only: a project manager creates a meeting and its agenda "
+    "(tests/workgroup/test_workgroup_actions.py)",
+    "workgroup:agenda_change": "POST only: a project manager records discussion, decisions, action items "
+    "(tests/workgroup/test_workgroup_actions.py)",
+    "workgroup:action_done": "POST only: an action item's owner or a project manager marks it done "
+    "(tests/workgroup/test_workgroup_actions.py)",
     "cases:contact_add": "POST only: record a contact (case team: own case or program; "
     "tests/cases/test_contact_entry.py)",
     "cases:status_change": "POST only: intake, inactive, re-engaged, exited (case team: own case or program; "
@@ -71,11 +91,12 @@ OTHER_PAGES = {
 # Pages whose reads are audited (reading the audit log is audited too).
 PARTICIPANT_KINDS = {
     "list", "case", "search", "aggregate", "audit", "referral", "run", "import", "screening", "links",
-    "case_team", "assessment",
+    "case_team", "assessment", "meeting", "service_referral", "handoff",
 }  # fmt: skip
 # Forms of the case team (a case manager's own cases, a supervisor's program): roles that only read
 # case records (the project manager) get 404. "assessment" pages take an assessment of the case.
-CASE_TEAM_KINDS = ("case_team", "assessment")
+# "handoff": the case team's side of a warm hand-off, addressed by the case's referral.
+CASE_TEAM_KINDS = ("case_team", "assessment", "service_referral", "handoff")
 CASE_KINDS = ("case", "referral", *CASE_TEAM_KINDS)
 
 
@@ -118,7 +139,10 @@ def _url(world, name, target):
         case = {"own": world.own_case, "other": world.other_case, "foreign": world.foreign_case}[target]
         if PAGES[name][2] == "assessment":
             return reverse(name, args=[case.pk, _assessment(case).pk])
-        return reverse(name, args=[case.referral_id if PAGES[name][2] == "referral" else case.pk])
+        if PAGES[name][2] == "service_referral":
+            return reverse(name, args=[case.pk, _service_referral(case).pk])
+        by_referral = PAGES[name][2] in ("referral", "handoff")
+        return reverse(name, args=[case.referral_id if by_referral else case.pk])
     if PAGES[name][2] == "run":  # a study run in the world's program ("own", "other") or in the other one
         return reverse(
             name, args=[_study_run(world.other_program if target == "foreign" else world.program).pk]
@@ -127,9 +151,42 @@ def _url(world, name, target):
         return reverse(
             name, args=[_screening_run(world.other_program if target == "foreign" else world.program).pk]
         )
+    if PAGES[name][2] == "meeting":  # a workgroup meeting in the world's program or in the other one
+        return reverse(
+            name, args=[_meeting(world.other_program if target == "foreign" else world.program).pk]
+        )
     if name == "people:lookup":
         return reverse(name) + "?last_name=Lopez&date_of_birth=1980-05-17"
     return reverse(name)
+
+
+def _meeting(program):
+    """A workgroup meeting with every case of the program on its agenda."""
+    from django.utils import timezone
+
+    from offramp.access.scope import trusted
+    from offramp.cases.models import Case
+    from offramp.workgroup.models import AgendaItem, Meeting
+
+    with trusted("tests"):
+        now = timezone.now()
+        meeting = Meeting.objects.create(program=program, held_on=now.date(), created_at=now, flags_since=now)
+        for case in Case.objects.filter(program=program):
+            AgendaItem.objects.create(program=program, meeting=meeting, case=case, flag="in_the_wind")
+    return meeting
+
+
+def _service_referral(case):
+    from django.utils import timezone
+
+    from offramp.access.scope import trusted
+    from offramp.transitions.models import ServiceReferral
+
+    with trusted("tests"):
+        return ServiceReferral.objects.create(
+            program_id=case.program_id, case=case, provider_name="Harbor Clinic", area="housing",
+            created_at=timezone.now(), status_changed_at=timezone.now(),
+        )  # fmt: skip
 
 
 def _assessment(case):
@@ -162,7 +219,8 @@ def _screening_run(program):
     from offramp.access.scope import trusted
     from offramp.referrals.models import ProtocolVersion, ScreeningRun
 
-    version = ProtocolVersion.objects.create(
+    version = ProtocolVersion.objects.filter(program=program, version=1).first()  # one per test's pages
+    version = version or ProtocolVersion.objects.create(
         program=program, version=1, label="A protocol", text="", published_at=timezone.now()
     )
     with trusted("tests"):
@@ -173,7 +231,7 @@ def _screening_run(program):
 
 
 def _targets(name):
-    if PAGES[name][2] in ("run", "screening"):
+    if PAGES[name][2] in ("run", "screening", "meeting"):
         return ("own", "foreign")
     return ("own", "other", "foreign") if PAGES[name][2] in CASE_KINDS else ("own",)
 
@@ -197,7 +255,9 @@ def test_it_answers_each_role_as_the_matrix_says(world, login, role, name, targe
         assert entry.source_address == "127.0.0.1"
 
 
-@pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2] in (*CASE_KINDS, "run", "screening")])
+@pytest.mark.parametrize(
+    "name", [n for n in PAGES if PAGES[n][2] in (*CASE_KINDS, "run", "screening", "meeting")]
+)
 @pytest.mark.parametrize("target", ["own", "other"])
 def test_it_hides_every_record_from_another_programs_staff(world, login, name, target):
     client = login(world.outsider)  # holds every role, but in the other program

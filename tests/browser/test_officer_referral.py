@@ -75,5 +75,10 @@ def test_officer_refers_to_the_handoff_card_and_the_case_manager_is_told(browser
     visit(manager_page, "/notifications/")
     assert manager_page.get_by_text("Warm hand-off: Tobias Marsh").is_visible()
     submit(manager_page, manager_page.get_by_role("link", name="Open"))
+    # The hand-off page: the case manager records meeting the person against the 30-minute target.
+    assert heading(manager_page) == "Warm hand-off"
+    submit(manager_page, manager_page.get_by_role("button", name="I am with the person now"))
+    assert manager_page.get_by_text("within the 30-minute target").is_visible()
+    submit(manager_page, manager_page.get_by_role("link", name="Open the case"))
     assert "Marsh" in heading(manager_page)
     manager.close()

@@ -12,10 +12,21 @@ pytestmark = pytest.mark.browser
 
 # role -> (landing page heading, navigation links in order)
 ROLES = {
-    Role.OFFICER: ("My referrals", ["My referrals", "Participant lookup", "New referral", "Notifications"]),
+    Role.OFFICER: (
+        "My referrals",
+        ["My referrals", "Participant lookup", "New referral", "Notifications", "Workgroup"],
+    ),
     Role.CASE_MANAGER: (
         "Caseload",
-        ["My referrals", "Caseload", "Participant lookup", "Find a service", "New referral", "Notifications"],
+        [
+            "My referrals",
+            "Caseload",
+            "Participant lookup",
+            "Find a service",
+            "New referral",
+            "Notifications",
+            "Workgroup",
+        ],
     ),
     Role.CASE_SUPERVISOR: (
         "Caseload",
@@ -27,6 +38,7 @@ ROLES = {
             "Find a service",
             "New referral",
             "Notifications",
+            "Workgroup",
             "Audit log",
         ],
     ),
@@ -39,6 +51,7 @@ ROLES = {
             "Participant lookup",
             "New referral",
             "Notifications",
+            "Workgroup",
             "Evaluation",
             "Audit log",
             "Eligibility protocol",
@@ -47,7 +60,7 @@ ROLES = {
             "Service directory",
         ],
     ),
-    Role.PROSECUTOR: ("Participant lookup", ["Participant lookup", "Notifications"]),
+    Role.PROSECUTOR: ("Participant lookup", ["Participant lookup", "Notifications", "Workgroup"]),
     Role.EVALUATOR: ("Evaluation", ["Evaluation"]),
     Role.SYSTEM_ADMIN: (
         "Users",

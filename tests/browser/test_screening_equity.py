@@ -1,5 +1,7 @@
 """A project manager opens batch screening and a screening's equity audit; both pass axe-core."""
 
+import re
+
 import pytest
 
 from offramp.access.roles import Role
@@ -27,5 +29,9 @@ def test_project_manager_reads_the_equity_audit_of_a_screening(browser_world, pa
     assert heading(page) == "Batch screening"
     submit(page, page.get_by_role("link", name="Equity audit of cascade_pd_arrests.csv"))
     assert heading(page) == "Equity audit: cascade_pd_arrests.csv"
-    assert page.get_by_role("heading", name="Officer").is_visible()
+    assert page.get_by_role("heading", name="Officer", exact=True).is_visible()
+    assert page.get_by_role("heading", name="Officers below their peers").is_visible()
+    # One chart per breakdown, each an image named by its title and description.
+    assert page.get_by_role("img", name=re.compile("^Diversion rate by ")).count() == 8
+    assert page.get_by_role("img", name=re.compile("^Diversion rate by shift")).is_visible()
     assert page.get_by_role("cell", name="<11").count() > 0

@@ -89,3 +89,55 @@ def test_a_case_manager_revokes_a_consent_and_the_prosecutor_finds_nobody(browse
     page.get_by_label("Date of birth").fill("1980-05-17")
     submit(page, page.get_by_role("button", name="Look up"))
     assert "No active participant found." in page.locator(".result").inner_text()
+
+
+def test_a_supervisor_records_a_prosecutor_consent_and_the_prosecutor_gets_an_answer(browser_world, page):
+    from offramp.access.models import Consent
+    from offramp.access.scope import trusted
+
+    case = browser_world.other_case
+    with trusted("tests"):
+        Consent.objects.filter(person_id=case.person_id).delete()
+    sign_in(page, browser_world.users[Role.CASE_SUPERVISOR].username, PASSWORD)
+    visit(page, f"/cases/{case.pk}/disclosures/")
+    submit(page, page.get_by_role("link", name="Record a prosecutor-monitoring consent (42 CFR 2.35)"))
+    assert heading(page) == "Record a consent"
+    page.get_by_label("Ends on (event)").fill("")
+    submit(page, page.get_by_role("button", name="Record the consent"))  # no end given: refused, axe-checked
+    assert "date or the event" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Ends on (event)").fill("when the criminal proceeding ends")
+    page.get_by_label("Recipient's name (optional)").fill("Test County Prosecutor")
+    submit(page, page.get_by_role("button", name="Record the consent"))
+    assert "was recorded" in page.get_by_role("status").inner_text()
+    assert "Irrevocable until the proceeding ends" in page.locator("table").first.inner_text()
+    submit(page, page.get_by_role("button", name="Sign out"))
+
+    sign_in(page, browser_world.users[Role.PROSECUTOR].username, PASSWORD)
+    page.get_by_label("Last name").fill("Okoro")
+    page.get_by_label("Date of birth").fill("1975-01-02")
+    submit(page, page.get_by_role("button", name="Look up"))
+    assert "Ben Okoro" in page.locator(".result").inner_text()
+
+
+def test_an_administrator_creates_a_temporary_account_and_changes_its_roles(browser_world, page):
+    sign_in(page, browser_world.users[Role.SYSTEM_ADMIN].username, PASSWORD)
+    visit(page, "/users/")
+    submit(page, page.get_by_role("link", name="New staff account"))
+    assert heading(page) == "New staff account"
+    for label, value in (("First name", "Dana"), ("Last name", "Reyes"), ("Username", "dreyes"),
+                         ("First password", "plover xylophone quarry 42")):  # fmt: skip
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Officer").check()
+    page.get_by_label("Temporary account").check()
+    submit(page, page.get_by_role("button", name="Create the account"))
+    assert "can now sign in as dreyes" in page.get_by_role("status").inner_text()
+    assert "(temporary)" in page.locator("table").inner_text()
+
+    submit(page, page.get_by_role("link", name="Change the roles of dreyes"))
+    assert heading(page) == "Roles of Dana Reyes"
+    page.get_by_label("Role", exact=True).select_option("prosecutor")
+    submit(page, page.get_by_role("button", name="Add the role"))
+    assert "signs in again" in page.get_by_role("status").inner_text()
+    submit(page, page.get_by_role("button", name="Remove the role Prosecutor"))
+    submit(page, page.get_by_role("button", name="Remove the role Officer"))  # the last role: refused
+    assert "only role" in page.get_by_role("alert").inner_text()

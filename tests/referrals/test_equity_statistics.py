@@ -12,9 +12,11 @@ from django.urls import reverse
 
 from offramp.access.models import AuditEntry
 from offramp.access.roles import Role
+from offramp.access.scope import trusted
 from offramp.referrals import screening
 from offramp.referrals.actions import screening_run_create
 from offramp.referrals.equity import Row, breakdown
+from offramp.referrals.models import ScreenedArrest
 from tests.referrals.screening_files import ASSAULT, POSSESSION, diverted, project_manager, publish_seattle
 
 MAPPING = """
@@ -202,7 +204,7 @@ def test_it_shows_unit_shift_ratios_flags_and_charts_on_the_page(world, login, r
         "0",
         "38.5%",
         "24.9% to 54.1%",
-        "-1.1 pts",
+        "-1.2 pts",
         "0.96",
         "0.61 to 1.51",
     ]
@@ -214,8 +216,8 @@ def test_it_shows_unit_shift_ratios_flags_and_charts_on_the_page(world, login, r
     officer = _section(page, "officer")
     assert '<th scope="row">Adams <span class="badge">flagged</span></th>' in officer
     assert (
-        "12 of 60 eligible offered (20.0%) against 51 of 99 (51.5%) for everyone else; z = -3.94, p &lt; 0.001"
-        in page
+        "12 of 60 eligible offered (20.0%) against 51 of 99 (51.5%) for everyone else; "
+        "z = -3.94, p &lt; 0.001" in page
     )
     assert _row(officer, "Diaz") == ["&lt;11", "0", "0", "suppressed", "—", "—", "—", "—"]
     # One accessible SVG chart per dimension, no script.
@@ -254,3 +256,15 @@ def test_it_exports_the_tables_as_csv_with_small_cells_suppressed_and_audited(wo
 
 def test_it_hides_the_csv_of_another_programs_run(world, login, run):
     assert login(world.outsider).get(reverse("referrals:equity_csv", args=[run.pk])).status_code == 404
+
+
+def test_it_stores_unit_and_shift_on_each_screened_arrest(world, run):
+    with trusted("tests"):
+        stored = {a.incident_number: a for a in ScreenedArrest.objects.filter(run=run)}
+    assert len(stored) == 164
+    cruz = stored["C-0"]
+    assert (cruz.program_id, cruz.line, cruz.officer, cruz.unit, cruz.shift, cruz.offence) == (
+        world.program.pk, 122, "Cruz", "Bike Unit", "Night", ""
+    )  # fmt: skip
+    assert cruz.diverted and cruz.referral_id is not None and not stored["C-15"].diverted
+    assert (stored["X-0"].eligible, stored["X-0"].reason != "") == (False, True)

@@ -82,7 +82,7 @@ def test_it_diverts_once_and_starts_the_warm_handoff(
     with trusted("test"):
         notice = Notification.objects.get(recipient=manager)
     assert notice.title == "Warm hand-off: Tobias Marsh, referred by Officer"
-    assert notice.url == reverse("cases:detail", args=[case.pk])
+    assert notice.url == reverse("referrals:arrival", args=[referral.pk])  # "I am with the person now"
     assert [m.to for m in mail.outbox] == [[manager.email]]
     assert "Third and Pine" in mail.outbox[0].body
     assert "Marsh" not in mail.outbox[0].body  # mail leaves the system: no names in it

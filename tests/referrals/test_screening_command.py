@@ -39,7 +39,8 @@ def test_it_fails_naming_the_line_and_stores_nothing(world, tmp_path):
     publish_seattle(world)
     before = AuditEntry.objects.count()
     bad = tmp_path / "bad.csv"
-    bad.write_text(ARRESTS.read_text().replace("03/05/2026,RCW 69.50.401,", "3/5/26x,RCW 69.50.401,"))
+    good_date, bad_date = "03/05/2026,16:45,RCW 69.50.401,", "3/5/26x,16:45,RCW 69.50.401,"
+    bad.write_text(ARRESTS.read_text().replace(good_date, bad_date))
     with pytest.raises(CommandError) as raised:
         call_command("screen", str(bad), program="test", mapping=str(MAPPING))
     assert "Line 7, incident_date (column 'ArrestDate'): '3/5/26x' is not a date" in str(raised.value)

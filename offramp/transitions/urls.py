@@ -1,0 +1,14 @@
+from django.urls import path
+
+from offramp.transitions import views
+
+app_name = "transitions"
+urlpatterns = [
+    path("cases/<int:case_id>/service-referrals/", views.referrals, name="referrals"),
+    path("cases/<int:case_id>/service-referrals/new", views.referral_new, name="referral_new"),
+    path(
+        "cases/<int:case_id>/service-referrals/<int:referral_id>/",
+        views.referral_update,
+        name="referral_update",
+    ),
+]

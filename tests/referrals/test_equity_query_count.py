@@ -1,0 +1,41 @@
+"""The equity page and its CSV cost the same number of queries for 100 screened arrests as for 5,000."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from offramp.access.roles import Role
+from offramp.referrals.actions import screening_run_create
+from offramp.referrals.equity import DIMENSIONS
+from tests.referrals.screening_files import MAPPING, csv_bytes, project_manager, publish_seattle, row
+
+
+def _run(world, n: int):
+    rows = [
+        row(
+            f"N{n}-{i}", race="BWI"[i % 3], sex="MF"[i % 2], officer=f"Officer {i % 40}", beat=f"Beat {i % 7}"
+        )
+        for i in range(n)
+    ]
+    made, _ = screening_run_create(
+        actor=project_manager(world), source=csv_bytes(rows), file_name=f"{n}.csv", mapping_text=MAPPING
+    )
+    return made
+
+
+def _queries(client, name: str, run) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse(name, args=[run.pk])).status_code == 200
+    return len(captured)
+
+
+def test_it_reads_the_equity_audit_in_a_constant_number_of_queries(world, login):
+    publish_seattle(world)
+    small, large = _run(world, 100), _run(world, 5000)
+    assert large.rows == 5000
+    client = login(world.users[Role.PROJECT_MANAGER])
+    for name in ("referrals:equity", "referrals:equity_csv"):
+        client.get(reverse(name, args=[small.pk]))  # the session and the program, loaded once
+        count = _queries(client, name, small)
+        assert count == _queries(client, name, large)
+        assert count <= 12 + len(DIMENSIONS)  # sign-in and audit, the run, overall, one per dimension
