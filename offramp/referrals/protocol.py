@@ -18,6 +18,7 @@ import typing
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from pathlib import Path
 
+import tomli_w
 import yaml
 
 from offramp.referrals import nibrs
@@ -473,52 +474,8 @@ def _dump(obj: object, *, terse: bool) -> dict:
 
 
 def to_toml(protocol: Protocol) -> str:
-    """Readable TOML: top-level settings, then [tables], then [[lists of rules]], in field order.
-
-    Written by hand rather than with a TOML library because the shape is fixed and small, and
-    this keeps short lists on one line the way people write them.
-    """
-    data = to_dict(protocol)
-    lines = [f"{key} = {_toml_value(value)}" for key, value in data.items() if not _is_table(value)]
-    for key, value in data.items():
-        if isinstance(value, dict):
-            lines += ["", f"[{key}]", *(f"{k} = {_toml_value(v)}" for k, v in value.items())]
-    for key, value in data.items():
-        if _is_table(value) and isinstance(value, list):
-            for item in value:
-                lines += ["", f"[[{key}]]", *(f"{k} = {_toml_value(v)}" for k, v in item.items())]
-    return "\n".join(lines) + "\n"
-
-
-def _is_table(value: object) -> bool:
-    return isinstance(value, dict) or (
-        isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-    )
-
-
-_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)  # repr round-trips floats exactly; validation keeps them finite
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return '"' + "".join(_toml_char(c) for c in value) + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-def _toml_char(c: str) -> str:
-    if c in _TOML_ESCAPES:
-        return _TOML_ESCAPES[c]
-    if c < " " or c == "\x7f":  # other control characters are not allowed raw in TOML strings
-        return f"\\u{ord(c):04X}"
-    return c
+    """The protocol as TOML, in field order; parsing it gives the same protocol back."""
+    return tomli_w.dumps(to_dict(protocol))
 
 
 def to_yaml(protocol: Protocol) -> str:

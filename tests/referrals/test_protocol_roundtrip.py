@@ -174,7 +174,7 @@ def test_it_escapes_quotes_backslashes_and_control_characters():
     assert "\x00" not in text and "\x7f" not in text
 
 
-def test_it_writes_short_lists_on_one_line():
+def test_it_writes_readable_sections_in_field_order():
     text = protocol.to_toml(protocol.example("santa_fe"))
-    assert 'exempt_substances = ["prescription_opioid_pill"]' in text
-    assert "[[offences]]" in text and "[authority]" in text
+    assert '"prescription_opioid_pill"' in text
+    assert text.index("[age]") < text.index("[authority]") < text.index("[quantity]")
