@@ -30,7 +30,8 @@ from offramp.cases.models import (
     StatusChange,
     Step,
 )
-from offramp.programs.models import Membership, Program
+from offramp.programs.models import Program
+from offramp.programs.queries import active_case_manager
 
 ERR_NOT_PENDING = "This case is not waiting for intake."
 ERR_INTAKE_IN_FUTURE = "Intake cannot be completed in the future."
@@ -260,7 +261,6 @@ def case_exit(
 
 # ---- assignment -------------------------------------------------------------------------------
 
-ERR_NOT_A_CASE_MANAGER = "Choose an active case manager of this program."
 ERR_OVER_HARD_LIMIT = "{name} already has {count} open cases: the program's limit is {limit}."
 WARN_OVER_SOFT_LIMIT = (
     "{name} would have {count} open cases, above the program's guide of {limit}. Assign anyway to confirm."
@@ -284,30 +284,18 @@ def case_assign(*, actor: Actor, case_id: int, case_manager_id: int, confirm: bo
     """
     if not may_assign(actor):
         raise Http404("Not found")
-    manager = (
-        Membership.objects.filter(
-            program_id=actor.program_id,
-            role=Role.CASE_MANAGER,
-            is_active=True,
-            user_id=case_manager_id,
-            user__is_active=True,
-        )  # fmt: skip
-        .select_related("user")
-        .first()
-    )
-    if manager is None:
-        raise ValidationError(ERR_NOT_A_CASE_MANAGER)
+    manager = active_case_manager(program_id=actor.program_id, user_id=case_manager_id)
     program = actor.program
     soft, hard = int(program.setting("caseload_soft_limit")), int(program.setting("caseload_hard_limit"))
-    name = manager.user.get_full_name() or manager.user.get_username()
+    name = manager.get_full_name() or manager.get_username()
     with transaction.atomic(), trusted("cases.case_assign"):
         case = _case_for_update(actor, case_id)
-        if case.case_manager_id == manager.user_id:
+        if case.case_manager_id == manager.pk:
             raise ValidationError(ERR_SAME_MANAGER)
         # Lock the receiving caseload's rows so two assignments cannot both squeeze under the limit.
         load = len(
             Case.objects.select_for_update()
-            .filter(program_id=actor.program_id, case_manager_id=manager.user_id, status__in=OPEN_STATUSES)
+            .filter(program_id=actor.program_id, case_manager_id=manager.pk, status__in=OPEN_STATUSES)
             .values_list("pk", flat=True)
         )
         after = load + (1 if case.status in OPEN_STATUSES else 0)
@@ -316,11 +304,11 @@ def case_assign(*, actor: Actor, case_id: int, case_manager_id: int, confirm: bo
         if after > soft and not confirm:
             raise OverSoftLimit(WARN_OVER_SOFT_LIMIT.format(name=name, count=after, limit=soft))
         previous = case.case_manager_id
-        case.case_manager_id = manager.user_id
+        case.case_manager_id = manager.pk
         case.save(update_fields=["case_manager"])
         audit_record(
             actor=actor, action=Action.UPDATE, object_type="Case", object_id=case.pk,
-            detail={"case_manager": manager.user_id, "previous": previous, "open_after": after,
+            detail={"case_manager": manager.pk, "previous": previous, "open_after": after,
                     "over_soft_limit": after > soft},
         )  # fmt: skip
     return case

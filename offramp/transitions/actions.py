@@ -26,7 +26,7 @@ from offramp.access.scope import Actor, trusted
 from offramp.cases.actions import case_assign, case_team_scope, may_assign
 from offramp.cases.models import Case, Goal, Status
 from offramp.directory.models import Organization, Service
-from offramp.programs.models import Membership
+from offramp.programs.queries import active_case_manager
 from offramp.transitions import lifecycle
 from offramp.transitions.models import CaseTransfer, ServiceReferral, TransitionChange
 
@@ -45,7 +45,6 @@ ERR_OVERRIDE_ROLE = "Only a case supervisor may override the participant's conse
 ERR_NOTHING_TO_CHANGE = "Nothing to save: choose a new status, or record the provider's response or a date."
 ERR_TRANSFER_DECLINE_REASON = "Say why the transfer was declined."
 ERR_TRANSFER_REASON = "Say why the case is moving."
-ERR_NOT_A_CASE_MANAGER = "Choose an active case manager of this program."
 ERR_SAME_MANAGER = "This case is already on that caseload."
 ERR_TRANSFER_OPEN = "This case already has a transfer waiting for a decision."
 ERR_TRANSFER_DECIDED = "This transfer has already been decided."
@@ -298,23 +297,6 @@ def _referral_for_change(actor: Actor, referral_id: int) -> ServiceReferral:
 # ---- case transfers ---------------------------------------------------------------------------------
 
 
-def _active_case_manager(actor: Actor, user_id: int):
-    membership = (
-        Membership.objects.filter(
-            program_id=actor.program_id,
-            role=Role.CASE_MANAGER,
-            is_active=True,
-            user_id=user_id,
-            user__is_active=True,
-        )  # fmt: skip
-        .select_related("user")
-        .first()
-    )
-    if membership is None:
-        raise ValidationError(ERR_NOT_A_CASE_MANAGER)
-    return membership.user
-
-
 def transition_transfer_request(
     *, actor: Actor, case_id: int, to_manager_id: int, reason: str, now: dt.datetime | None = None
 ) -> CaseTransfer:
@@ -328,7 +310,7 @@ def transition_transfer_request(
         raise ValidationError(ERR_TRANSFER_REASON)
     with transaction.atomic(), trusted("transitions.transfer_request"):
         case = _case_for_change(actor, case_id)
-        to_manager = _active_case_manager(actor, to_manager_id)
+        to_manager = active_case_manager(program_id=actor.program_id, user_id=to_manager_id)
         if case.case_manager_id == to_manager.pk:
             raise ValidationError(ERR_SAME_MANAGER)
         if CaseTransfer.objects.filter(case=case, status=CaseTransfer.Status.REQUESTED).exists():

@@ -8,6 +8,7 @@ from offramp.access.models import Disclosure
 from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import Case
+from offramp.programs.queries import ERR_NOT_A_CASE_MANAGER
 from offramp.transitions import actions
 
 
@@ -78,7 +79,7 @@ def test_it_refuses_a_transfer_to_someone_who_is_not_a_case_manager(world):
             to_manager_id=world.users[Role.OFFICER].pk,
             reason="x",
         )
-    assert refused.value.messages == [actions.ERR_NOT_A_CASE_MANAGER]
+    assert refused.value.messages == [ERR_NOT_A_CASE_MANAGER]
     with pytest.raises(Http404):  # another case manager's case
         actions.transition_transfer_request(
             actor=_actor(world, Role.CASE_MANAGER),
