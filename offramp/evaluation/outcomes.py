@@ -146,21 +146,10 @@ def binary_effect(
     level: float = 0.95,
 ) -> Estimate:
     """Odds ratio for a 0/1 outcome (missing = censored, dropped)."""
-    y = np.asarray(y, float)
-    t = np.asarray(treated, bool)
-    if adjustment.name == "matching_with_replacement":
-        return ai_effect(y=y, treated=t, adjustment=adjustment, measure="odds_ratio", level=level)
-    fit, keep = _glm(y, t, covariates, adjustment, sm.families.Binomial())
-    return _finish(
-        "odds_ratio",
-        fit.params[1],
-        fit.bse[1],
-        level,
-        "logistic regression; " + _describe(adjustment, covariates),
-        keep.sum(),
-        (keep & t).sum(),
-        **_weighted_means(y, t, keep, adjustment),
-    )
+    return _glm_effect(
+        "odds_ratio", "logistic regression", sm.families.Binomial(),
+        y=y, treated=treated, adjustment=adjustment, covariates=covariates, level=level,
+    )  # fmt: skip
 
 
 def count_effect(
@@ -336,17 +325,25 @@ def difference_effect(
     *, y: np.ndarray, treated: np.ndarray, adjustment: Adjustment, level: float = 0.95
 ) -> Estimate:
     """Difference in (weighted) means with the design's SE: used for cost changes (DiD)."""
+    return _glm_effect(
+        "mean_difference", "difference in means", sm.families.Gaussian(),
+        y=y, treated=treated, adjustment=adjustment, covariates=None, level=level,
+    )  # fmt: skip
+
+
+def _glm_effect(measure, method, family, *, y, treated, adjustment, covariates, level) -> Estimate:
+    """The treatment coefficient of a GLM under the design, or Abadie-Imbens for matching with replacement."""
     y = np.asarray(y, float)
     t = np.asarray(treated, bool)
     if adjustment.name == "matching_with_replacement":
-        return ai_effect(y=y, treated=t, adjustment=adjustment, measure="mean_difference", level=level)
-    fit, keep = _glm(y, t, None, adjustment, sm.families.Gaussian())
+        return ai_effect(y=y, treated=t, adjustment=adjustment, measure=measure, level=level)
+    fit, keep = _glm(y, t, covariates, adjustment, family)
     return _finish(
-        "mean_difference",
+        measure,
         fit.params[1],
         fit.bse[1],
         level,
-        "difference in means; " + _describe(adjustment, None),
+        f"{method}; " + _describe(adjustment, covariates),
         keep.sum(),
         (keep & t).sum(),
         **_weighted_means(y, t, keep, adjustment),
