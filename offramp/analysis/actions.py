@@ -252,8 +252,8 @@ def study_create(*, actor: Actor, toml: str) -> Study:
     return study
 
 
-def study_run_create(*, actor: Actor, study: Study) -> StudyRun:
-    """A queued run of ``study``, keeping the definition as it is now."""
+def study_run_create(*, actor: Actor, study: Study, toml: str | None = None) -> StudyRun:
+    """A queued run of ``study``, keeping its definition as it is now, or ``toml`` (a file's version)."""
     actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
     if study.program_id != actor.program_id:
         raise Http404("Not found")
@@ -261,7 +261,7 @@ def study_run_create(*, actor: Actor, study: Study) -> StudyRun:
         run = StudyRun.objects.create(
             program_id=actor.program_id,
             study=study,
-            study_toml=study.toml,
+            study_toml=study.toml if toml is None else toml,
             started_by=actor.user if actor.user_id else None,
         )
         audit_record(actor=actor, action=Action.CREATE, object_type="StudyRun", object_id=run.pk)

@@ -94,10 +94,8 @@ class Command(BaseCommand):
             saved = saved or actions.study_create(actor=actor, toml=text)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        run = actions.study_run_create(actor=actor, study=saved)
         # Run what the file says now, even if the saved study has since been edited.
-        with trusted("evaluate command: keep the file's definition"):
-            type(run).objects.filter(pk=run.pk).update(study_toml=text)
+        run = actions.study_run_create(actor=actor, study=saved, toml=text)
         run = actions.study_run_execute(actor=actor, run_id=run.pk, progress=bar)
         if run.error:
             raise CommandError(f"the study could not be run: {run.error}")
