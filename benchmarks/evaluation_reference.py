@@ -1,4 +1,5 @@
-"""The engine against a reference pipeline written as a researcher would, on the same synthetic study.
+"""The engine against a reference pipeline written as a researcher would, and against today's engine
+(the code before the faster one: the commit in BASELINE, taken from git), on the same synthetic study.
 
 The reference uses pandas (merge and filter), scikit-learn (LogisticRegression(penalty=None) for the
 propensity score, NearestNeighbors for matching) and lifelines (Kaplan-Meier, Cox). Both answer the
@@ -10,10 +11,13 @@ the ATT odds ratio per window; Kaplan-Meier curves and a hazard ratio for time t
 (`run_study`) also computes unadjusted and regression estimates, balance, costs and the SVG charts, so
 the comparison is conservative.
 
-Each pipeline runs in its own process, so each one's peak memory (max RSS) is its own.
+Each pipeline runs in its own process, so each one's peak memory (max RSS) is its own; the ratios
+are measured in one run, on one machine, at the same time. The engine also runs the full example
+study (every outcome, costs and subgroups). Where the method is unchanged the engine's estimates
+must equal today's to 1e-6 (log scale); the table prints the largest difference.
 
-.venv/bin/python benchmarks/evaluation_reference.py [--people 1000000]
-Needs the bench extra: pip install -e '.[bench]'.
+.venv/bin/python benchmarks/evaluation_reference.py [--people 1000000] [--skip-baseline]
+Needs the bench extra (pip install -e '.[bench]') and git, for today's engine.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ import tempfile
 import time
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "offramp" / "evaluation" / "examples" / "seattle_design.toml"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "offramp" / "evaluation" / "examples" / "seattle_design.toml"
+# Today's engine: the last commit before the faster one.
+BASELINE = "3da8f12"
 WINDOWS = (6, 12, 24)
 CATEGORICAL = ["sex", "race_ethnicity", "offence_type", "area"]
 NUMERIC = ["prior_arrest_6m", "prior_arrest_12m", "prior_arrest_24m", "any_prior_charge_felony_24m", "age"]
@@ -47,24 +54,55 @@ def _study():
     )
 
 
-def run_engine(data: Path) -> dict:
+def _log(v: float) -> float:
+    import math
+
+    return math.log(v)
+
+
+def run_engine(data: Path, *, full: bool = False) -> dict:
+    import datetime as dt
+
     import polars as pl
 
     from offramp.evaluation.report import run_study
+    from offramp.evaluation.study import study_load
 
     people, events = pl.read_parquet(data / "people.parquet"), pl.read_parquet(data / "events.parquet")
     meta = json.loads((data / "meta.json").read_text())
-    import datetime as dt
-
-    started = time.perf_counter()
-    report = run_study(_study(), people, events, data_end=dt.date.fromisoformat(meta["data_end"]))
-    seconds = time.perf_counter() - started
-    outcomes = {o["outcome"]: o["design"] for o in report["contrasts"][0]["outcomes"]}
+    study = study_load(path=EXAMPLE) if full else _study()
+    started, cpu = time.perf_counter(), time.process_time()
+    report = run_study(study, people, events, data_end=dt.date.fromisoformat(meta["data_end"]))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    c = report["contrasts"][0]
+    outcomes = {o["outcome"]: o for o in c["outcomes"]}
+    # Coefficients of models whose method did not change: propensity, logistic and Cox regressions.
+    same = {f"propensity {k}": v for k, v in c["design"]["propensity_coefficients"].items()}
+    for m in WINDOWS:
+        o = outcomes[f"any_arrest_{m}m"]
+        for key in ("unadjusted", "regression"):
+            same[f"log odds ratio {m}m, {key}"] = _log(o[key]["estimate"])
+    tte = outcomes["time_to_rearrest"]
+    same["log hazard ratio, unadjusted"] = _log(tte["unadjusted"]["estimate"])
+    for i, v in enumerate(tte["regression"]["extra"]["coefficients"]):
+        same[f"Cox regression coefficient {i}"] = v
+    # Matching estimates (not coefficients): an exact tie in distance can fall the other way when
+    # the score differs in its last digits, so these are shown, not held to 1e-6.
+    matched = {
+        f"log odds ratio {m}m, matched": _log(outcomes[f"any_arrest_{m}m"]["design"]["estimate"])
+        for m in WINDOWS
+    }
+    matched["log rate ratio, time to re-arrest, matched"] = _log(tte["design"]["estimate"])
     return {
         "seconds": seconds,
-        "odds_ratios": {f"any_arrest_{m}m": outcomes[f"any_arrest_{m}m"]["estimate"] for m in WINDOWS},
-        "time_to_rearrest": outcomes["time_to_rearrest"]["estimate"],
-        "time_to_rearrest_measure": outcomes["time_to_rearrest"]["measure"],
+        "cpu_seconds": cpu,
+        "odds_ratios": {
+            f"any_arrest_{m}m": outcomes[f"any_arrest_{m}m"]["design"]["estimate"] for m in WINDOWS
+        },
+        "time_to_rearrest": tte["design"]["estimate"],
+        "time_to_rearrest_measure": tte["design"]["measure"],
+        "same_method": same,
+        "matched": matched,
     }
 
 
@@ -78,7 +116,7 @@ def run_reference(data: Path) -> dict:
     people = pd.read_parquet(data / "people.parquet")
     events = pd.read_parquet(data / "events.parquet")
     meta = json.loads((data / "meta.json").read_text())
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
 
     data_end = pd.Timestamp(meta["data_end"])
     people["index_date"] = pd.to_datetime(people["index_date"])
@@ -154,19 +192,54 @@ def run_reference(data: Path) -> dict:
     cox = CoxPHFitter().fit(matched, duration_col="time", event_col="event", weights_col="w", robust=True)
     return {
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
         "odds_ratios": odds_ratios,
         "time_to_rearrest": float(np.exp(cox.params_["lead"])),
         "time_to_rearrest_measure": "hazard_ratio (weighted Cox)",
     }
 
 
-def _child(role: str, data: Path) -> dict:
+def _peak_gb() -> float:
+    """The process's own peak resident memory, loading the data included. On Linux ``ru_maxrss``
+    survives exec, so a child started by this script would report the parent's peak (the simulation
+    of a million people) when it is higher than its own; the kernel's high-water mark of the
+    process's memory map (VmHWM) does not."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024**2  # kB
+
+
+def _child(role: str, data: Path, pythonpath: str | None = None) -> dict:
+    import os
+
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath  # today's engine, ahead of the installed tree
     out = subprocess.run(  # noqa: S603
-        [sys.executable, __file__, "--role", role, "--data", str(data)], capture_output=True, text=True
+        [sys.executable, __file__, "--role", role, "--data", str(data)],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     if out.returncode:
         raise SystemExit(f"the {role} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict = json.loads(out.stdout.strip().splitlines()[-1])
+    # The machine may be shared: the load average over the last minute, as the run ended.
+    result["load"] = os.getloadavg()[0]
+    return result
+
+
+def _baseline_tree(tmp: Path) -> Path:
+    """Today's engine: the BASELINE commit's offramp package, from git."""
+    tree = tmp / "baseline"
+    tree.mkdir()
+    command = ["git", "-C", str(ROOT), "archive", BASELINE, "offramp"]
+    archive = subprocess.run(command, capture_output=True, check=True).stdout  # noqa: S603, S607
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)  # noqa: S603, S607
+    return tree
 
 
 def main() -> None:
@@ -175,13 +248,16 @@ def main() -> None:
     )
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--role", choices=["engine", "reference"], help=argparse.SUPPRESS)
+    parser.add_argument("--skip-baseline", action="store_true", help="do not run today's engine (slow)")
+    parser.add_argument("--role", choices=["engine", "engine-full", "reference"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.role:
-        result = (run_engine if args.role == "engine" else run_reference)(args.data)
-        # The process's own peak resident memory (Linux reports kilobytes), loading the data included.
-        result["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+        if args.role == "reference":
+            result = run_reference(args.data)
+        else:
+            result = run_engine(args.data, full=args.role == "engine-full")
+        result["peak_gb"] = _peak_gb()
         print(json.dumps(result))
         return
 
@@ -190,7 +266,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         started = time.perf_counter()
-        sim = simulate(n_people=args.people, seed=args.seed)
+        sim = simulate(n_people=args.people, seed=args.seed, truth_draws=1)
         sim.people.write_parquet(data / "people.parquet")
         sim.events.write_parquet(data / "events.parquet")
         (data / "meta.json").write_text(json.dumps({"data_end": sim.data_end.isoformat()}))
@@ -199,26 +275,47 @@ def main() -> None:
         print(
             f"Simulated {args.people:,} people, {n_events:,} events ({n_arrests:,} arrests) "
             f"in {time.perf_counter() - started:.0f} s; true ATT odds ratio (12 months) "
-            f"{sim.truth['att_odds_ratio_12m']:.3f}, hazard ratio {sim.truth['hazard_ratio']:.3f}"
+            f"{sim.truth['att_odds_ratio_12m']:.3f}, conditional hazard ratio {sim.truth['hazard_ratio']:.3f}"
         )
         del sim
-        engine = _child("engine", data)
-        reference = _child("reference", data)
+        runs = {"engine": _child("engine", data)}
+        runs["engine, full example study"] = _child("engine-full", data)
+        runs["reference"] = _child("reference", data)
+        if not args.skip_baseline:
+            runs["today's engine"] = _child("engine", data, str(_baseline_tree(data)))
+    names = list(runs)
+    engine = runs["engine"]
     print()
-    print(f"{'':<28} {'engine':>14} {'reference':>14}")
-    print(f"{'seconds':<28} {engine['seconds']:>14.1f} {reference['seconds']:>14.1f}")
-    print(f"{'peak memory, GB (max RSS)':<28} {engine['peak_gb']:>14.2f} {reference['peak_gb']:>14.2f}")
+    print(f"{'':<32}" + "".join(f"{n:>28}" for n in names))
+    print(f"{'seconds':<32}" + "".join(f"{runs[n]['seconds']:>28.1f}" for n in names))
+    print(
+        f"{'time / engine time':<32}"
+        + "".join(f"{runs[n]['seconds'] / engine['seconds']:>27.1f}x" for n in names)
+    )
+    print(f"{'CPU seconds (process)':<32}" + "".join(f"{runs[n]['cpu_seconds']:>28.1f}" for n in names))
+    print(f"{'load average at the end':<32}" + "".join(f"{runs[n]['load']:>28.1f}" for n in names))
+    print(f"{'peak memory, GB (max RSS)':<32}" + "".join(f"{runs[n]['peak_gb']:>28.2f}" for n in names))
     for name in engine["odds_ratios"]:
         print(
-            f"{'ATT odds ratio ' + name:<28} {engine['odds_ratios'][name]:>14.4f} "
-            f"{reference['odds_ratios'][name]:>14.4f}"
+            f"{'ATT odds ratio ' + name:<32}"
+            + "".join(f"{runs[n]['odds_ratios'][name]:>28.4f}" for n in names)
         )
-    print(
-        f"{'time to re-arrest':<28} {engine['time_to_rearrest']:>14.4f} "
-        f"{reference['time_to_rearrest']:>14.4f}"
-        f"   ({engine['time_to_rearrest_measure']} / {reference['time_to_rearrest_measure']})"
-    )
-    print(f"\nreference / engine time: {reference['seconds'] / engine['seconds']:.1f}x")
+    print(f"{'time to re-arrest':<32}" + "".join(f"{runs[n]['time_to_rearrest']:>28.4f}" for n in names))
+    print("  (" + "; ".join(f"{n}: {runs[n]['time_to_rearrest_measure']}" for n in names) + ")")
+    if "today's engine" in runs:
+        old = runs["today's engine"]["same_method"]
+        diffs = {k: abs(v - old[k]) for k, v in engine["same_method"].items() if k in old}
+        worst = max(diffs, key=diffs.get)
+        print(
+            f"\nSame method, engine against today's engine: {len(diffs)} coefficients, largest difference "
+            f"{diffs[worst]:.2e} ({worst}); {'within' if diffs[worst] <= 1e-6 else 'OUTSIDE'} 1e-6"
+        )
+        old_m = runs["today's engine"]["matched"]
+        gaps = {k: abs(v - old_m[k]) for k, v in engine["matched"].items()}
+        print(f"Matching estimates (log scale), largest difference: {max(gaps.values()):.1e} (distance ties)")
+        ratio = runs["today's engine"]["seconds"] / engine["seconds"]
+        print(f"today's engine / engine time: {ratio:.1f}x")
+    print(f"reference / engine time: {runs['reference']['seconds'] / engine['seconds']:.1f}x")
 
 
 if __name__ == "__main__":

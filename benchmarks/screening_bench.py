@@ -88,7 +88,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 from offramp.accounts.mfa import demo_totp_enrol
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import Case, Status
@@ -139,15 +139,23 @@ print(json.dumps(result))
 def store(path: Path, n: int) -> None:
     """Time storing the screened file and reading its equity audit, in a child with its own database."""
     with tempfile.TemporaryDirectory() as data:
-        env = {**os.environ, "OFFRAMP_MODE": "test", "OFFRAMP_DATA_DIR": data, "BENCH_FILE": str(path),
-               "BENCH_ROWS": str(n), "BENCH_MAPPING": str(EXAMPLES / "cascade_pd_mapping.toml")}  # fmt: skip
+        env = {
+            **os.environ,
+            "OFFRAMP_MODE": "test",
+            "OFFRAMP_DATA_DIR": data,
+            "BENCH_FILE": str(path),
+            "BENCH_ROWS": str(n),
+            "BENCH_MAPPING": str(EXAMPLES / "cascade_pd_mapping.toml"),
+        }
         out = subprocess.run([sys.executable, "-c", STORE], env=env, capture_output=True, text=True)  # noqa: S603
         if out.returncode:
             sys.exit(out.stderr)
         r = json.loads(out.stdout.strip().splitlines()[-1])
     database = "PostgreSQL" if os.environ.get("OFFRAMP_DATABASE_URL") else "SQLite"
-    print(f"store ({database}): {r['store']:6.2f} s  {r['rows'] / r['store']:>12,.0f} rows/s "
-          f"(read, screen, match and store {r['rows']:,} arrests, {r['eligible']:,} eligible)")  # fmt: skip
+    print(
+        f"store ({database}): {r['store']:6.2f} s  {r['rows'] / r['store']:>12,.0f} rows/s "
+        f"(read, screen, match and store {r['rows']:,} arrests, {r['eligible']:,} eligible)"
+    )
     for name in ("page", "csv"):
         print(f"equity {name:<4}:    {r[name]['seconds'] * 1000:6.0f} ms  {r[name]['queries']} SQL queries")
 

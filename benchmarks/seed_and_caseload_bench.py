@@ -63,8 +63,10 @@ def main() -> None:
     sizes = [int(size) for size in parser.parse_args().sizes.split(",")]
     rows = [(size, run(size)) for size in sizes]
     base = rows[0][1]
-    print(f"{'people':>9} {'seed s':>8} {'people/s':>9} {'x seed':>7} | "
-          f"{'own q':>5} {'own ms':>7} {'x':>5} | {'all q':>5} {'all ms':>7} {'x':>5}")  # fmt: skip
+    print(
+        f"{'people':>9} {'seed s':>8} {'people/s':>9} {'x seed':>7} | "
+        f"{'own q':>5} {'own ms':>7} {'x':>5} | {'all q':>5} {'all ms':>7} {'x':>5}"
+    )
     for size, r in rows:
         own, every = r["casemanager"], r["supervisor"]
         own_ratio = own["seconds"] / base["casemanager"]["seconds"]

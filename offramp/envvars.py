@@ -75,3 +75,16 @@ def envsecret(name: str) -> str | None:
     if not secret:
         raise ImproperlyConfigured(f"{PREFIX}{name}_FILE: {path} is empty")
     return secret
+
+
+_help_only = False
+
+
+def help_only_set() -> None:
+    """The `offramp` command is only printing help: settings load without production's requirements."""
+    global _help_only
+    _help_only = True
+
+
+def help_only() -> bool:
+    return _help_only

@@ -4,23 +4,37 @@ Modes:
 - production (default): secrets and hosts must be given; insecure settings refuse to start.
 - demo: a local SQLite database and a generated secret key in the data folder, debug on.
 - test: like demo, but without debug; used by the test suite.
+
+`offramp help` and `offramp COMMAND --help` load these settings with no configuration at all
+(`envvars.help_only()`): nothing runs then, so production's refusals are skipped and no file is made.
 """
 
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from offramp.envvars import envbool, envchoice, envint, envlist, envsecret, envstr
+from offramp.envvars import envbool, envchoice, envint, envlist, envsecret, envstr, help_only
+from offramp.privatefiles import private_write
 
 BASE_DIR = Path(__file__).resolve().parent
 
 MODE = envchoice("MODE", ("production", "demo", "test"), "production")
 PRODUCTION = MODE == "production"
+HELP_ONLY = help_only()
+
+
+def refuse(condition: bool, message: str) -> None:
+    """Stop at start-up on an unsafe or missing setting; `message` names the variable to set."""
+    if condition and not HELP_ONLY:
+        raise ImproperlyConfigured(message)
+
 
 DATA_DIR = Path(envstr("DATA_DIR", str(Path.cwd() / "offramp-data"))).resolve()
-if not PRODUCTION:
+LOCAL = not PRODUCTION and not HELP_ONLY  # demo and test sites keep generated secrets in the data folder
+if LOCAL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -28,26 +42,36 @@ def _local_secret_key() -> str:
     """A key generated once and kept beside the demo database."""
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(64), encoding="utf-8")
-        path.chmod(0o600)
+        private_write(path, secrets.token_urlsafe(64))
     return path.read_text(encoding="utf-8").strip()
 
 
-SECRET_KEY = envsecret("SECRET_KEY") or ("" if PRODUCTION else _local_secret_key())
-if PRODUCTION and len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured(
-        "OFFRAMP_SECRET_KEY (or OFFRAMP_SECRET_KEY_FILE) must hold at least 50 random characters "
-        "in production"
-    )
+SECRET_KEY = envsecret("SECRET_KEY") or (_local_secret_key() if LOCAL else "")
+refuse(
+    PRODUCTION and len(SECRET_KEY) < 50,
+    "Set OFFRAMP_SECRET_KEY (or OFFRAMP_SECRET_KEY_FILE) to at least 50 random characters: production "
+    "mode needs it (or set OFFRAMP_MODE=demo for a local demonstration)",
+)
+SECRET_KEY = SECRET_KEY or "help-only: never used to sign anything"
 
 DEBUG = envbool("DEBUG", MODE == "demo")
-if PRODUCTION and DEBUG:
-    raise ImproperlyConfigured("OFFRAMP_DEBUG=true is refused in production mode")
+refuse(PRODUCTION and DEBUG, "OFFRAMP_DEBUG=true is refused in production mode: unset OFFRAMP_DEBUG")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
-if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
-    raise ImproperlyConfigured("OFFRAMP_ALLOWED_HOSTS must list this site's host names in production")
+refuse(
+    PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS),
+    "Set OFFRAMP_ALLOWED_HOSTS to this site's host names (comma-separated, no *): production mode needs it",
+)
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Where staff open this site: links in emails are absolute (a relative link cannot be tapped in a mail
+# app). Production defaults to https:// and the first allowed host.
+BASE_URL = envstr(
+    "BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://localhost:8000"
+).rstrip("/")
+refuse(
+    not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", BASE_URL),
+    "OFFRAMP_BASE_URL must be an absolute address such as https://lead.example.org",
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -79,9 +103,18 @@ INSTALLED_APPS = [
     "offramp.directory",
     "offramp.workgroup",
     "offramp.transitions",
+    "offramp.api",
+    "offramp.hmis",
+    "offramp.bulk",
+    "offramp.reports",
+    "offramp.planning",
+    "offramp.legal",
+    "offramp.sites",
+    "offramp.ops",
 ]
 
 MIDDLEWARE = [
+    "offramp.web.middleware.DatabaseBusyMiddleware",  # outermost: a busy database is a 503, never a 500
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,11 +127,15 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "offramp.accounts.sessions.SessionPolicyMiddleware",
     "offramp.accounts.middleware.MFAEnrolmentMiddleware",
+    "offramp.accounts.middleware.PasswordChangeMiddleware",  # after a second factor, before anything else
     "offramp.access.middleware.ActorMiddleware",
     "offramp.web.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "offramp.urls"
+# A request body held in memory: an API batch of 10,000 arrests is about 4 MB of JSON (Django's default
+# is 2.5 MB). Larger bodies are refused (413) before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 WSGI_APPLICATION = "offramp.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -113,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "offramp.web.context.navigation",
+                "offramp.demo.views.demo_context",
             ],
         },
     },
@@ -125,20 +163,32 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, creating the database file (and so its WAL) with mode 0600.
+            "ENGINE": "offramp.ops.sqlite",
             "NAME": DATA_DIR / "offramp.sqlite3",
             "OPTIONS": {
                 # WAL lets the web server read while the worker writes; IMMEDIATE
                 # takes the write lock at BEGIN so concurrent writers queue instead of failing.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # How long a page waits for another writer before answering 503 (the worker waits longer).
+                "timeout": envint("SQLITE_BUSY_SECONDS", 5),
             },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where `offramp backup` and `restore` find pg_dump and pg_restore, if not on the PATH.
+PG_BIN = envstr("PG_BIN", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `offramp worker` records a heartbeat this often; a task whose worker has been silent for the
+# timeout is marked failed (its upload removed), and /healthz reports the worker as down.
+WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_TIMEOUT_SECONDS = envint("WORKER_TIMEOUT_SECONDS", 120)
+refuse(
+    WORKER_TIMEOUT_SECONDS < 2 * WORKER_HEARTBEAT_SECONDS,
+    "OFFRAMP_WORKER_TIMEOUT_SECONDS must be at least twice OFFRAMP_WORKER_HEARTBEAT_SECONDS",
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,6 +240,10 @@ SESSION_IDLE_SECONDS = envint("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_HOURS", 12) * 60 * 60
 LOCKOUT_THRESHOLD = envint("LOCKOUT_THRESHOLD", 5)  # failed sign-ins ...
 LOCKOUT_WINDOW_MINUTES = envint("LOCKOUT_WINDOW_MINUTES", 15)  # ... within this window lock the account
+# Participant lookups per user, and per source address, within the window; beyond them: HTTP 429.
+LOOKUP_LIMIT = envint("LOOKUP_LIMIT", 30)
+LOOKUP_ADDRESS_LIMIT = envint("LOOKUP_ADDRESS_LIMIT", 120)
+LOOKUP_WINDOW_MINUTES = envint("LOOKUP_WINDOW_MINUTES", 10)
 ACCOUNT_IDLE_DAYS = envint("ACCOUNT_IDLE_DAYS", 90)  # accounts unused this long are disabled
 TEMPORARY_ACCOUNT_HOURS = envint("TEMPORARY_ACCOUNT_HOURS", 72)
 
@@ -236,11 +290,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-if not PRODUCTION:
+if LOCAL:
     STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from finders here, but expects the folder
+# Production serves collected files with content hashes in their names, compressed ahead of time
+# (gzip and Brotli), cached by browsers for good; demo and test sites serve the source folders.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
@@ -256,24 +316,47 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 HTTPS = envbool("HTTPS", PRODUCTION)
-if PRODUCTION and not HTTPS:
-    raise ImproperlyConfigured(
-        "OFFRAMP_HTTPS=false is refused in production mode: participant data needs TLS"
-    )
+refuse(
+    PRODUCTION and not HTTPS,
+    "OFFRAMP_HTTPS=false is refused in production mode: participant data needs TLS (unset OFFRAMP_HTTPS)",
+)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # monitoring asks the server itself, over plain HTTP
 SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 63072000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", HTTPS)
-if envbool("BEHIND_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The audit log records the client address; trust X-Forwarded-For only when told to.
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
+# Behind a TLS proxy: `offramp serve` takes X-Forwarded-Proto and X-Forwarded-For only from a peer
+# at TRUSTED_PROXY (waitress drops them from anyone else), and the audit log records the address
+# TRUSTED_PROXY_COUNT hops back: the client's, not the proxy's.
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+TRUSTED_PROXY = envstr("TRUSTED_PROXY", "127.0.0.1")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+refuse(
+    TRUSTED_PROXY_COUNT < 0 or (TRUSTED_PROXY_COUNT and not BEHIND_PROXY),
+    "OFFRAMP_TRUSTED_PROXY_COUNT counts proxies in front: set OFFRAMP_BEHIND_PROXY=true with it "
+    "(a count without a proxy would let any client write the audit log's address)",
+)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOG_FORMAT = envchoice("LOG_FORMAT", ("text", "json"), "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {"format": "%(levelname)s %(name)s: %(message)s"}  # journald and docker add the time
+        if LOG_FORMAT == "text"
+        # One JSON object a line (time in UTC, level, logger, message) for a log collector.
+        else {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -1,8 +1,13 @@
 """Running the `offramp` command in a child process, as a user would, with a clean environment."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
+
+DATABASE_FILE = "offramp.sqlite3"
 
 
 def offramp_env(data_dir, **extra) -> dict:
@@ -22,3 +27,32 @@ def offramp_command(*args: str) -> list[str]:
 
 def run_offramp(*args: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(offramp_command(*args), env=env, capture_output=True, text=True, timeout=180)  # noqa: S603
+
+
+_template: Path | None = None
+
+
+def migrated_template() -> Path:
+    """A SQLite database that `offramp migrate` made from nothing, once per test process.
+
+    Migrating costs about ten seconds of CPU; the tests that start a site on a migrated database
+    copy this one instead (tests/ops/test_private_files.py still migrates a fresh folder, and
+    tests/test_cli.py's demo test prepares one from nothing).
+    """
+    global _template
+    if _template is None:
+        folder = Path(tempfile.mkdtemp(prefix="offramp-migrated-"))
+        result = run_offramp("migrate", "-v0", env=offramp_env(folder, OFFRAMP_MODE="test"))
+        assert result.returncode == 0, result.stderr
+        assert not (folder / f"{DATABASE_FILE}-wal").exists(), "the migrated database was left mid-write"
+        _template = folder / DATABASE_FILE
+    return _template
+
+
+def copy_migrated_database(data_dir) -> None:
+    """Give `data_dir` a migrated SQLite database, a private copy of `migrated_template()`."""
+    target = Path(data_dir) / DATABASE_FILE
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(descriptor, "wb") as out, migrated_template().open("rb") as source:
+        shutil.copyfileobj(source, out)

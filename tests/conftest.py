@@ -9,16 +9,21 @@ from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from offramp.access.models import Consent
 from offramp.access.policy import Category
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.accounts.mfa import demo_totp_enrol
 from offramp.cases.models import Case, Contact, Status, StatusChange
 from offramp.people.models import Person
 from offramp.programs.models import Agency, Membership, Program
+from offramp.programs.roles import Role
 from offramp.referrals.models import Door, Referral
+
+# Property tests check what is true, never how fast: no per-example deadline (a busy machine is slow).
+hypothesis_settings.register_profile("offramp", deadline=None)
+hypothesis_settings.load_profile("offramp")
 
 PASSWORD = "correct horse battery staple"
 
@@ -35,37 +40,68 @@ def make_user(username: str, program: Program, *roles: str):
     return user
 
 
-def make_case(program, *, manager=None, officer=None, first="Ana", last="Lopez", dob=dt.date(1980, 5, 17),
-              status=Status.ACTIVE, consent=True, contacts=1):  # fmt: skip
+def make_case(
+    program,
+    *,
+    manager=None,
+    officer=None,
+    first="Ana",
+    last="Lopez",
+    dob=dt.date(1980, 5, 17),
+    status=Status.ACTIVE,
+    consent=True,
+    contacts=1,
+):
     """A person with a referral, a case, its history and a contact."""
     now = timezone.now()
     with trusted("tests"):
-        person = Person.objects.create(program=program, legal_first_name=first, legal_last_name=last,
-                                       date_of_birth=dob, sex=1, white=1)  # fmt: skip
+        person = Person.objects.create(
+            program=program, legal_first_name=first, legal_last_name=last, date_of_birth=dob, sex=1, white=1
+        )
         referral = Referral.objects.create(
-            program=program, person=person, door=Door.ARREST, referred_at=now - dt.timedelta(days=40),
-            referring_officer=officer, offence_statute="RCW 69.50.4013", offence_nibrs="35A",
-            offence_description="Possession of a controlled substance", incident_number="26-000001",
-        )  # fmt: skip
+            program=program,
+            person=person,
+            door=Door.ARREST,
+            referred_at=now - dt.timedelta(days=40),
+            referring_officer=officer,
+            offence_statute="RCW 69.50.4013",
+            offence_nibrs="35A",
+            offence_description="Possession of a controlled substance",
+            incident_number="26-000001",
+        )
         intake = None if status == Status.REFERRED else now - dt.timedelta(days=35)
         case = Case.objects.create(
-            program=program, person=person, referral=referral, case_manager=manager, status=status,
-            opened_at=referral.referred_at, intake_due=(referral.referred_at + dt.timedelta(days=30)).date(),
-            intake_completed_at=intake, status_changed_at=intake or referral.referred_at,
+            program=program,
+            person=person,
+            referral=referral,
+            case_manager=manager,
+            status=status,
+            opened_at=referral.referred_at,
+            intake_due=(referral.referred_at + dt.timedelta(days=30)).date(),
+            intake_completed_at=intake,
+            status_changed_at=intake or referral.referred_at,
             exit_reason="goals_met" if status == Status.EXITED else "",
-        )  # fmt: skip
+        )
         StatusChange.objects.create(
             program=program, case=case, to_status=Status.REFERRED, at=referral.referred_at
         )
         for i in range(contacts):
-            Contact.objects.create(program=program, case=case, kind=Contact.Kind.STREET_OUTREACH,
-                                   at=now - dt.timedelta(days=3 + i), by=manager)  # fmt: skip
+            Contact.objects.create(
+                program=program,
+                case=case,
+                kind=Contact.Kind.STREET_OUTREACH,
+                at=now - dt.timedelta(days=3 + i),
+                by=manager,
+            )
         if consent:
             Consent.objects.create(
-                program=program, person=person, recipient_class=Consent.Recipient.PROSECUTOR,
-                categories=[Category.STATUS], purpose="Charging coordination",
+                program=program,
+                person=person,
+                recipient_class=Consent.Recipient.PROSECUTOR,
+                categories=[Category.STATUS],
+                purpose="Charging coordination",
                 signed_at=now - dt.timedelta(days=30),
-            )  # fmt: skip
+            )
     return case
 
 
@@ -82,22 +118,43 @@ class World:
 
 def build_world() -> World:
     """The shared world, as a plain function so fixtures with other database modes can build it."""
-    program = Program.objects.create(name="Test County LEAD", slug="test", jurisdiction="Test County",
-                                     time_zone="America/Denver")  # fmt: skip
-    other = Program.objects.create(name="Elsewhere LEAD", slug="elsewhere", jurisdiction="Elsewhere",
-                                   time_zone="America/New_York")  # fmt: skip
+    program = Program.objects.create(
+        name="Test County LEAD", slug="test", jurisdiction="Test County", time_zone="America/Denver"
+    )
+    other = Program.objects.create(
+        name="Elsewhere LEAD", slug="elsewhere", jurisdiction="Elsewhere", time_zone="America/New_York"
+    )
     Agency.objects.create(program=program, name="Test PD", kind=Agency.Kind.POLICE)
     users = {role: make_user(role.replace("_", ""), program, role) for role in Role}
     second_manager = make_user("secondcm", program, Role.CASE_MANAGER)
     second_officer = make_user("secondofficer", program, Role.OFFICER)
     outsider = make_user("outsider", other, *Role)
     own = make_case(program, manager=users[Role.CASE_MANAGER], officer=users[Role.OFFICER])
-    other_case = make_case(program, manager=second_manager, officer=second_officer, first="Ben", last="Okoro",
-                           dob=dt.date(1975, 1, 2))  # fmt: skip
+    other_case = make_case(
+        program,
+        manager=second_manager,
+        officer=second_officer,
+        first="Ben",
+        last="Okoro",
+        dob=dt.date(1975, 1, 2),
+    )
     foreign = make_case(
         other, manager=outsider, officer=outsider, first="Cal", last="Reed", dob=dt.date(1990, 3, 4)
     )
     return World(program, other, users, outsider, own, other_case, foreign)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request):
+    """Each pytest-xdist worker its own test database, as pytest-django does, which knows SQLite only by
+    Django's engine name: offramp's SQLite engine tests in memory (Django's default), one per process."""
+    from django.conf import settings
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    database = settings.DATABASES["default"]
+    if worker and database["ENGINE"] != "offramp.ops.sqlite":
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"
 
 
 @pytest.fixture(autouse=True)

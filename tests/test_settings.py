@@ -1,6 +1,8 @@
 """Settings come from OFFRAMP_* variables through strict readers; production refuses insecure values."""
 
 import os
+import runpy
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +59,7 @@ def test_it_refuses_a_secret_given_twice(env, tmp_path):
         envvars.envsecret("SECRET_KEY")
 
 
+SETTINGS_FILE = str(Path(envvars.__file__).with_name("settings.py"))
 PRODUCTION = {
     "OFFRAMP_MODE": "production",
     "OFFRAMP_SECRET_KEY": "k" * 20 + "9fG2xLq8Zr4TbV1nWm7sYc0pHd3Ju6EoAi5",
@@ -101,7 +104,38 @@ def test_it_fails_the_deployment_checks_without_field_keys(tmp_path):
         ({"OFFRAMP_DEBUG": "yes"}, "must be 'true' or 'false'"),
     ],
 )
-def test_it_refuses_to_start_production_with_insecure_settings(tmp_path, override, message):
-    result = _offramp(["check"], {**PRODUCTION, **override}, tmp_path)
+def test_it_refuses_to_start_production_with_insecure_settings(env, tmp_path, override, message):
+    # The settings module run afresh in this process, as a starting `offramp` loads it (the
+    # deployment checks above, and tests/ops/test_help_without_configuration.py, start real processes).
+    for name, value in {**PRODUCTION, "OFFRAMP_DATA_DIR": str(tmp_path), **override}.items():
+        env.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured) as refused:
+        runpy.run_path(SETTINGS_FILE)
+    assert message in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("override", "variable"),
+    [
+        ({"OFFRAMP_MODE": "prod"}, "OFFRAMP_MODE"),
+        ({"OFFRAMP_SECRET_KEY": ""}, "OFFRAMP_SECRET_KEY"),
+        ({"OFFRAMP_ALLOWED_HOSTS": ""}, "OFFRAMP_ALLOWED_HOSTS"),
+        ({"OFFRAMP_DEBUG": "true"}, "OFFRAMP_DEBUG"),
+        ({"OFFRAMP_DEBUG": "yes"}, "OFFRAMP_DEBUG"),
+        ({"OFFRAMP_HTTPS": "false"}, "OFFRAMP_HTTPS"),
+        ({"OFFRAMP_HSTS_SECONDS": "a year"}, "OFFRAMP_HSTS_SECONDS"),
+        ({"OFFRAMP_TRUSTED_PROXY_COUNT": "1"}, "OFFRAMP_BEHIND_PROXY"),
+        ({"OFFRAMP_WORKER_HEARTBEAT_SECONDS": "100"}, "OFFRAMP_WORKER_TIMEOUT_SECONDS"),
+        ({"OFFRAMP_SECRET_KEY_FILE": "/nowhere/key"}, "OFFRAMP_SECRET_KEY"),
+        ({"OFFRAMP_DATA_DIR": "/nowhere/offramp-data"}, "OFFRAMP_DATA_DIR"),
+    ],
+)
+def test_it_names_the_variable_to_set_in_one_line_without_a_traceback(tmp_path, override, variable):
+    env_vars = {**PRODUCTION, "OFFRAMP_FIELD_KEYS_FILE": _field_key_file(tmp_path), **override}
+    env = offramp_env(tmp_path, **env_vars)
+    env.update(override)  # OFFRAMP_DATA_DIR among them
+    result = run_offramp("migrate", env=env)
     assert result.returncode != 0
-    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and variable in lines[0], result.stderr

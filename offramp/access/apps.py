@@ -5,5 +5,5 @@ class AccessConfig(AppConfig):
     name = "offramp.access"
     label = "access"
 
-    def ready(self):
+    def ready(self) -> None:
         from offramp.access import checks, signals  # noqa: F401  (deployment checks; log-on audit receivers)

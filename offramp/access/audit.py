@@ -1,11 +1,15 @@
 """Writing the audit log. Called by the queries and actions layers, never by views."""
 
+from typing import Any
+
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.chain import GENESIS, entry_digest, normalised_detail
 from offramp.access.models import AuditChainHead, AuditEntry
 from offramp.access.scope import Actor
+from offramp.programs.models import Program
 
 HEAD_ID = 1
 
@@ -29,8 +33,10 @@ class Action:
     ENABLE = "enable"
     CREDENTIAL = "credential"  # password or authenticator added, changed or removed
     ROLE_CHANGE = "role_change"
+    PROGRAM_SWITCH = "program_switch"  # a user in several programs chose the one they work in
     SESSION_END = "session_end"  # idle or absolute time-out, forced re-authentication
     KEY_ROTATE = "key_rotate"
+    API_CALL = "api_call"  # one call of an integration to /api/v1/, under its name
 
 
 def _locked_head() -> AuditChainHead:
@@ -49,8 +55,8 @@ def audit_record(
     object_type: str = "",
     object_id: object = "",
     outcome: str = AuditEntry.Outcome.OK,
-    detail: dict | None = None,
-    program=None,
+    detail: dict[str, Any] | None = None,
+    program: Program | None = None,
 ) -> AuditEntry:
     """Append one entry to the chain. A failure to write raises, so the request fails with it."""
     user = actor.user if getattr(actor.user, "pk", None) else None
@@ -75,3 +81,19 @@ def audit_record(
         entry.save(force_insert=True)
         AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=entry.seq, entry_hash=entry.entry_hash)
     return entry
+
+
+def audited_not_found(
+    actor: Actor, object_type: str, object_id: object, *, detail: dict[str, Any] | None = None
+) -> Http404:
+    """Record a read refused as not found and return the 404 to raise: outside the actor's scope and
+    absent answer the same."""
+    audit_record(
+        actor=actor,
+        action=Action.READ,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=AuditEntry.Outcome.NOT_FOUND,
+        detail=detail,
+    )
+    return Http404("Not found")

@@ -10,19 +10,25 @@ SQLite and PostgreSQL.
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+
+if TYPE_CHECKING:  # the chain reads entries; it never queries them
+    from offramp.access.models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
 
 
-def normalised_detail(detail: dict | None) -> dict:
+def normalised_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
     """The detail as it will read back from the database (strings for dates, ids and keys)."""
-    return json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
+    normal: dict[str, Any] = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
+    return normal
 
 
-def canonical(entry) -> bytes:
+def canonical(entry: "AuditEntry") -> bytes:
     data = {
         "seq": entry.seq,
         "at": entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
@@ -40,7 +46,7 @@ def canonical(entry) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def entry_digest(entry) -> str:
+def entry_digest(entry: "AuditEntry") -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 
@@ -57,7 +63,7 @@ class ChainReport:
         return not self.problem
 
 
-def verify_chain(entries, head=None) -> ChainReport:
+def verify_chain(entries: Iterable["AuditEntry"], head: "AuditChainHead | None" = None) -> ChainReport:
     """Walk `entries` in sequence order; report the first that breaks the chain.
 
     `head` is the chain-head row (last sequence number and hash): it catches the
@@ -67,29 +73,36 @@ def verify_chain(entries, head=None) -> ChainReport:
     checked = 0
     for entry in entries:
         where = {"bad_seq": entry.seq, "bad_id": entry.pk}
-        if entry.seq != expected_seq:
+        if entry.seq is None or entry.seq != expected_seq:
+            missing = entry.seq is not None and entry.seq > expected_seq
             problem = (
                 f"entry #{entry.seq} (id {entry.pk}) follows #{expected_seq - 1}: "
-                f"{'an entry is missing before it' if entry.seq > expected_seq else 'it is out of order'}"
+                f"{'an entry is missing before it' if missing else 'it is out of order'}"
             )
             return ChainReport(checked, previous, problem, **where)
         if entry.prev_hash != previous:
             return ChainReport(
-                checked, previous,
+                checked,
+                previous,
                 f"entry #{entry.seq} (id {entry.pk}) does not link to the entry before it "
-                "(entries removed or reordered)", **where,
-            )  # fmt: skip
+                "(entries removed or reordered)",
+                **where,
+            )
         if entry_digest(entry) != entry.entry_hash:
             return ChainReport(
-                checked, previous, f"entry #{entry.seq} (id {entry.pk}) was altered: its hash does not match",
+                checked,
+                previous,
+                f"entry #{entry.seq} (id {entry.pk}) was altered: its hash does not match",
                 **where,
-            )  # fmt: skip
+            )
         previous, expected_seq, checked = entry.entry_hash, expected_seq + 1, checked + 1
     if head is not None and (head.seq, head.entry_hash) != (expected_seq - 1, previous):
         return ChainReport(
-            checked, previous,
+            checked,
+            previous,
             f"the chain ends at #{expected_seq - 1} but its head records #{head.seq}: "
             "entries were removed from the end",
-            bad_seq=expected_seq, bad_id=None,
-        )  # fmt: skip
+            bad_seq=expected_seq,
+            bad_id=None,
+        )
     return ChainReport(checked, previous)

@@ -4,16 +4,16 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from offramp.access.fieldcrypt import field_keys, keys_reload
+
 FIELD_KEYS_MISSING = "offramp.E101"
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def field_keys_configured(app_configs=None, **kwargs) -> list:
+def field_keys_configured(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
     """In production, OFFRAMP_FIELD_KEYS (or _FILE) must hold at least one well-formed key."""
     if not settings.PRODUCTION:
         return []  # demo and test sites generate a key file in the data folder
-    from offramp.access.fieldcrypt import field_keys, keys_reload
-
     keys_reload()  # read the configuration as it is now, not as first cached
     try:
         field_keys()

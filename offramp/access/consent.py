@@ -7,6 +7,7 @@ as "no record": the asker learns nothing either way.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db.models import Q
@@ -26,7 +27,7 @@ class ConsentState(StrEnum):
     REVOKED = "revoked"
 
 
-def consent_state(consent, at: dt.datetime) -> ConsentState:
+def consent_state(consent: Consent, at: dt.datetime) -> ConsentState:
     if consent.revoked_at is not None and consent.revoked_at <= at:
         return ConsentState.REVOKED
     if consent.signed_at > at:
@@ -37,7 +38,7 @@ def consent_state(consent, at: dt.datetime) -> ConsentState:
     return ConsentState.ACTIVE
 
 
-def consent_permits(consent, *, recipient_class: str, category: str, at: dt.datetime) -> bool:
+def consent_permits(consent: Consent, *, recipient_class: str, category: str, at: dt.datetime) -> bool:
     return (
         consent.recipient_class == recipient_class
         and category in (consent.categories or [])
@@ -45,7 +46,7 @@ def consent_permits(consent, *, recipient_class: str, category: str, at: dt.date
     )
 
 
-def consent_may_revoke(consent, at: dt.datetime) -> bool:
+def consent_may_revoke(consent: Consent, at: dt.datetime) -> bool:
     """A consent can be revoked unless already ended, or irrevocable while its proceeding lasts (2.35)."""
     if consent_state(consent, at) in (ConsentState.REVOKED, ConsentState.EXPIRED):
         return False
@@ -55,19 +56,30 @@ def consent_may_revoke(consent, at: dt.datetime) -> bool:
 
 
 def consents_covering(
-    *, program_id, person_ids, recipient_class: str, category: str, at: dt.datetime | None = None
-) -> dict:
+    *,
+    program_id: int,
+    person_ids: Iterable[int],
+    recipient_class: str,
+    category: str,
+    at: dt.datetime | None = None,
+) -> dict[int, Consent]:
     """person id -> the most recently signed consent permitting this disclosure now.
 
     Call inside the access layer's trusted block. The database narrows the
     candidates; `consent_permits` makes the decision, so the rule lives in one place.
     """
     at = at or timezone.now()
-    candidates = Consent.objects.filter(
-        program_id=program_id, person_id__in=list(person_ids), recipient_class=recipient_class,
-        signed_at__lte=at,
-    ).filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=at)).order_by("signed_at")  # fmt: skip
-    found = {}
+    candidates = (
+        Consent.objects.filter(
+            program_id=program_id,
+            person_id__in=list(person_ids),
+            recipient_class=recipient_class,
+            signed_at__lte=at,
+        )
+        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=at))
+        .order_by("signed_at")
+    )
+    found: dict[int, Consent] = {}
     for consent in candidates:
         if consent_permits(consent, recipient_class=recipient_class, category=category, at=at):
             found[consent.person_id] = consent
@@ -75,13 +87,15 @@ def consents_covering(
 
 
 CATEGORY_LABELS = {
-    Category.STATUS: "participation status", Category.IDENTITY: "name and date of birth",
-    Category.LEGAL: "legal coordination (status and dates)", Category.CASE_RECORD: "case record",
+    Category.STATUS: "participation status",
+    Category.IDENTITY: "name and date of birth",
+    Category.LEGAL: "legal coordination (status and dates)",
+    Category.CASE_RECORD: "case record",
     Category.PART2: "substance use treatment information",
-}  # fmt: skip
+}
 
 
-def consent_scope(consent) -> str:
+def consent_scope(consent: Consent) -> str:
     """The consent's scope, in words, to travel with each disclosure."""
     what = ", ".join(CATEGORY_LABELS.get(c, c) for c in consent.categories)
     ends = []

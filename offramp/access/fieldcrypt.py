@@ -11,14 +11,19 @@ a value copied into another column does not open.
 
 import base64
 import functools
+import json
 import os
 import secrets
+from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+from offramp.privatefiles import private_write
 
 PREFIX = "enc1:"
 KEY_FILE = "field_keys"
@@ -48,7 +53,7 @@ def new_key_entry() -> str:
     return f"k{secrets.token_hex(4)}:{base64.b64encode(os.urandom(32)).decode()}"
 
 
-def local_key_file():
+def local_key_file() -> Path:
     return settings.DATA_DIR / KEY_FILE
 
 
@@ -65,8 +70,7 @@ def field_keys() -> tuple[tuple[str, bytes], ...]:
         )
     path = local_key_file()
     if not path.exists():
-        path.write_text(new_key_entry() + "\n", encoding="utf-8")
-        path.chmod(0o600)
+        private_write(path, new_key_entry() + "\n")
     return tuple(_parse(path.read_text(encoding="utf-8")))
 
 
@@ -100,23 +104,48 @@ def open_sealed(stored: str, *, context: str) -> str:
         raise FieldKeyError(f"a value sealed with key {key_id!r} failed authentication") from None
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """A TextField stored sealed with AES-256-GCM; reads give the plaintext. Empty stays empty.
 
     Sealed values cannot be searched or sorted in SQL: use it only for narrative text.
     """
 
-    def contribute_to_class(self, cls, name, *args, **kwargs):
+    def contribute_to_class(self, cls: type[models.Model], name: str, *args: Any, **kwargs: Any) -> None:
         super().contribute_to_class(cls, name, *args, **kwargs)
         self.crypt_context = f"{cls._meta.app_label}.{cls._meta.model_name}.{name}"
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> str | None:
         if not value:
             return value
         return open_sealed(value, context=self.crypt_context)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if not value or value.startswith(PREFIX):
             return value
         return seal(value, context=self.crypt_context)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """JSON (a dict of answers) stored as sealed text; reads give the dict back. Rotation covers it.
+
+    For Part 2 information and free-text answers: like EncryptedTextField it cannot be queried in SQL.
+    """
+
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return self.to_python(text)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
+        return value if value is not None else {}
+
+    def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(PREFIX):
+            return value
+        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
+        return seal(text, context=self.crypt_context)
+
+    def value_to_string(self, obj: Any) -> str:
+        return json.dumps(self.value_from_object(obj), sort_keys=True, ensure_ascii=False)

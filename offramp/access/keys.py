@@ -1,5 +1,8 @@
 """Re-sealing encrypted fields under the newest key, in small batches, while the site runs."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models.functions import Cast
@@ -11,19 +14,19 @@ from offramp.access.scope import Actor, trusted
 BATCH = 500
 
 
-def _stored(manager, column):
+def _stored(manager: models.Manager[Any] | models.QuerySet[Any], column: str) -> models.QuerySet[Any]:
     """Rows with their value as stored (sealed), not as the field reads it (opened)."""
     return manager.annotate(stored=Cast(column, output_field=models.TextField()))
 
 
-def encrypted_fields():
+def encrypted_fields() -> Iterator[tuple[type[models.Model], EncryptedTextField]]:
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, EncryptedTextField):
                 yield model, field
 
 
-def keys_rotate(*, actor: Actor, batch: int = BATCH) -> dict:
+def keys_rotate(*, actor: Actor, batch: int = BATCH) -> dict[str, int]:
     """Re-seal every value not under the newest key (and seal any stored in plain text).
 
     Each batch is its own short transaction, and every key stays readable, so
@@ -31,7 +34,7 @@ def keys_rotate(*, actor: Actor, batch: int = BATCH) -> dict:
     sealed under the newest key by its writer.
     """
     current = field_keys()[0][0]
-    counts = {}
+    counts: dict[str, int] = {}
     for model, field in encrypted_fields():
         label, column = f"{model._meta.label}.{field.name}", field.attname
         counts[label] = 0
@@ -40,9 +43,12 @@ def keys_rotate(*, actor: Actor, batch: int = BATCH) -> dict:
         while True:
             with transaction.atomic(), trusted("access.keys_rotate"):
                 rows = list(
-                    _stored(manager, column).filter(pk__gt=last_pk).exclude(stored="").order_by("pk")
+                    _stored(manager, column)
+                    .filter(pk__gt=last_pk)
+                    .exclude(stored="")
+                    .order_by("pk")
                     .values_list("pk", "stored")[:batch]
-                )  # fmt: skip
+                )
                 for pk, stored in rows:
                     if key_id_of(stored) == current:
                         continue
@@ -54,14 +60,19 @@ def keys_rotate(*, actor: Actor, batch: int = BATCH) -> dict:
             if len(rows) < batch:
                 break
             last_pk = rows[-1][0]
-    audit_record(actor=actor, action=Action.KEY_ROTATE, object_type="FieldKey", object_id=current,
-                 detail={"resealed": counts})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=Action.KEY_ROTATE,
+        object_type="FieldKey",
+        object_id=current,
+        detail={"resealed": counts},
+    )
     return counts
 
 
-def keys_status() -> dict:
+def keys_status() -> dict[str, dict[str | None, int]]:
     """How many stored values each key seals, per field (plain text counted under None)."""
-    status = {}
+    status: dict[str, dict[str | None, int]] = {}
     for model, field in encrypted_fields():
         with trusted("access.keys_status"):
             values = (
@@ -69,7 +80,7 @@ def keys_status() -> dict:
                 .exclude(stored="")
                 .values_list("stored", flat=True)
             )
-            per_key = {}
+            per_key: dict[str | None, int] = {}
             for stored in values.iterator():
                 key_id = key_id_of(stored) if stored.startswith(PREFIX) else None
                 per_key[key_id] = per_key.get(key_id, 0) + 1

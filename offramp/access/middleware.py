@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from offramp.access.scope import Actor
@@ -6,41 +9,34 @@ from offramp.access.scope import Actor
 ACTIVE_PROGRAM_KEY = "offramp_program_id"
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client's address; X-Forwarded-For is read only through the configured number of proxies."""
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+            return str(forwarded[-proxies])
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def actor_for(request) -> Actor:
+def actor_for(request: HttpRequest) -> Actor:
     """The signed-in user's actor in their active program (the first one, unless they switched)."""
-    from offramp.programs.models import Membership
-
-    address = client_address(request)
-    user = request.user
-    if not user.is_authenticated:
-        return Actor(user=None, program=None, source_address=address)
-    memberships = list(Membership.objects.filter(user=user, is_active=True).select_related("program"))
-    chosen = request.session.get(ACTIVE_PROGRAM_KEY)
-    programs = {m.program_id: m.program for m in memberships}
-    program_id = chosen if chosen in programs else (memberships[0].program_id if memberships else None)
-    roles = frozenset(m.role for m in memberships if m.program_id == program_id)
-    return Actor(user=user, program=programs.get(program_id), roles=roles, source_address=address)
+    return Actor.member_of(
+        request.user,
+        prefer_program_id=request.session.get(ACTIVE_PROGRAM_KEY),
+        source_address=client_address(request),
+    )
 
 
 class ActorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        request.actor = actor_for(request)
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        actor = request.actor = actor_for(request)  # type: ignore[attr-defined]
         # Times are stored in UTC and shown in the program's own zone.
-        if request.actor.program is not None:
-            timezone.activate(request.actor.program.zone)
+        if actor.program is not None:
+            timezone.activate(actor.program.zone)
         else:
             timezone.deactivate()
         try:

@@ -1,8 +1,22 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from offramp.access.scope import GuardedManager
+
+
+class ProgramScoped(models.Model):
+    """A row of participant data: it carries its program, and its default manager refuses to be queried
+    outside the access layer (`GuardedManager`). Abstract: the fields land in each model's own table."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+
+    objects = GuardedManager()
+
+    class Meta:
+        abstract = True
 
 
 class AuditEntry(models.Model):
@@ -49,12 +63,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("Audit entries are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit entries are append-only")
 
 
@@ -73,19 +87,25 @@ class AuditChainHead(models.Model):
         return f"audit chain head #{self.seq}"
 
 
-class Consent(models.Model):
+class Consent(ProgramScoped):
     """A participant's written consent to disclose some of their information, with every 42 CFR 2.31 element.
 
     Whether a consent permits a disclosure at a given moment is decided in one
     place, `offramp.access.consent`, and every disclosure passes through it.
     """
 
+    class ExpiryOn(models.TextChoices):
+        """Events the program records itself, so the consent ends when they happen."""
+
+        EXIT = "exit", "when I leave the program"
+        PROCEEDING_END = "proceeding_end", "when the court proceeding ends"
+
     class Recipient(models.TextChoices):
         PROSECUTOR = "prosecutor", "Liaison prosecutor's office"
+        POLICE = "police", "Referring police agency"
         PROVIDER = "provider", "Service provider"
         HMIS = "hmis", "HMIS lead agency"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="consents")
     # Who may disclose (2.31(a)(3)): the program, named here as the participant read it.
     discloser = models.CharField(max_length=200, default="The LEAD program and its case managers")
@@ -107,6 +127,12 @@ class Consent(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     expiry_event = models.CharField(max_length=200, blank=True, help_text="e.g. 'when I leave the program'")
     expiry_event_at = models.DateTimeField(null=True, blank=True, help_text="When the expiry event happened")
+    expiry_on = models.CharField(
+        max_length=16,
+        choices=ExpiryOn.choices,
+        blank=True,
+        help_text="The recorded event that ends it (the exit, the proceeding's end), set when it happens",
+    )
     # Signature and date (2.31(a)(8), (9)).
     signed_by = models.CharField(max_length=200, default="The participant")
     signed_at = models.DateTimeField()
@@ -116,8 +142,6 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["-signed_at"]
 
@@ -125,11 +149,10 @@ class Consent(models.Model):
         return f"Consent to {self.get_recipient_class_display()} ({self.purpose})"
 
 
-class Disclosure(models.Model):
+class Disclosure(ProgramScoped):
     """One disclosure of a participant's information outside the case team: the ledger behind the
     three-year accounting of disclosures. Append-only, like the audit log."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="disclosures")
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
     disclosed_at = models.DateTimeField(db_index=True)
@@ -143,18 +166,16 @@ class Disclosure(models.Model):
     purpose = models.CharField(max_length=200)
     notice = models.TextField(help_text="The redisclosure notice that accompanied the disclosure")
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["-disclosed_at"]
 
     def __str__(self) -> str:
         return f"{self.disclosed_at:%Y-%m-%d} to {self.recipient_name or self.recipient_class}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("Disclosures are a ledger: append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Disclosures are a ledger: append-only")

@@ -5,9 +5,11 @@ the queries layer asks `scope_of(roles, category)` and filters accordingly.
 `docs/permissions.md` documents this same table, and a test keeps the two equal.
 """
 
+from collections.abc import Iterable
 from enum import IntEnum
+from typing import NamedTuple, Protocol
 
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 
 
 class Scope(IntEnum):
@@ -33,31 +35,45 @@ class Category:
     AUDIT = "audit_log"  # the audit log, read only
 
     ALL = (
-        STATUS, OWN_REFERRALS, IDENTITY, CASE_RECORD, NOTES, PART2, LEGAL,
-        DEIDENTIFIED, PROGRAM_CONFIG, USERS, AUDIT,
-    )  # fmt: skip
+        STATUS,
+        OWN_REFERRALS,
+        IDENTITY,
+        CASE_RECORD,
+        NOTES,
+        PART2,
+        LEGAL,
+        DEIDENTIFIED,
+        PROGRAM_CONFIG,
+        USERS,
+        AUDIT,
+    )
 
 
 N, L, O, P = Scope.NONE, Scope.LIMITED, Scope.OWN, Scope.PROGRAM  # noqa: E741  (one letter keeps the table readable)
 _ROLES = (
-    Role.OFFICER, Role.CASE_MANAGER, Role.CASE_SUPERVISOR, Role.PROJECT_MANAGER,
-    Role.PROSECUTOR, Role.EVALUATOR, Role.SYSTEM_ADMIN,
-)  # fmt: skip
+    Role.OFFICER,
+    Role.CASE_MANAGER,
+    Role.CASE_SUPERVISOR,
+    Role.PROJECT_MANAGER,
+    Role.PROSECUTOR,
+    Role.EVALUATOR,
+    Role.SYSTEM_ADMIN,
+)
 
 # Columns follow _ROLES: officer, case manager, supervisor, project manager, prosecutor, evaluator, admin.
 _TABLE = {
-    Category.STATUS:         (L, P, P, P, L, N, N),
-    Category.OWN_REFERRALS:  (O, O, O, O, N, N, N),
-    Category.IDENTITY:       (L, O, P, P, L, N, N),
-    Category.CASE_RECORD:    (N, O, P, P, N, N, N),
-    Category.NOTES:          (N, O, P, N, N, N, N),
-    Category.PART2:          (N, O, P, N, N, N, N),
-    Category.LEGAL:          (N, O, P, P, L, N, N),
-    Category.DEIDENTIFIED:   (N, N, N, P, N, P, N),
+    Category.STATUS: (L, P, P, P, L, N, N),
+    Category.OWN_REFERRALS: (O, O, O, O, N, N, N),
+    Category.IDENTITY: (L, O, P, P, L, N, N),
+    Category.CASE_RECORD: (N, O, P, P, N, N, N),
+    Category.NOTES: (N, O, P, N, N, N, N),
+    Category.PART2: (N, O, P, N, N, N, N),
+    Category.LEGAL: (N, O, P, P, L, N, N),
+    Category.DEIDENTIFIED: (N, N, N, P, N, P, N),
     Category.PROGRAM_CONFIG: (N, N, N, P, N, N, P),
-    Category.USERS:          (N, N, N, N, N, N, P),
-    Category.AUDIT:          (N, N, P, P, N, N, P),
-}  # fmt: skip
+    Category.USERS: (N, N, N, N, N, N, P),
+    Category.AUDIT: (N, N, P, P, N, N, P),
+}
 
 MATRIX: dict[str, dict[str, Scope]] = {
     category: dict(zip(_ROLES, row, strict=True)) for category, row in _TABLE.items()
@@ -68,6 +84,48 @@ MATRIX: dict[str, dict[str, Scope]] = {
 CONSENT_GATED = {(Role.PROSECUTOR, Category.STATUS), (Role.PROSECUTOR, Category.IDENTITY)}
 
 
-def scope_of(roles, category: str) -> Scope:
+def scope_of(roles: Iterable[str], category: str) -> Scope:
     """The widest scope any of these roles has on the category."""
     return max((MATRIX[category][role] for role in roles), default=Scope.NONE)
+
+
+class Need(NamedTuple):
+    """What a page asks of the actor before it reads anything: `actor.require(*need)`."""
+
+    category: str
+    at_least: Scope
+
+
+# The pages' needs, by name, so views ask for them without spelling out the matrix.
+ADMINISTER = Need(Category.USERS, Scope.PROGRAM)  # staff accounts and roles
+CONFIGURE = Need(Category.PROGRAM_CONFIG, Scope.PROGRAM)  # protocols, screening, the directory, the demo
+EVALUATE = Need(Category.DEIDENTIFIED, Scope.PROGRAM)  # de-identified data and studies
+REFER = Need(Category.OWN_REFERRALS, Scope.OWN)  # an officer's own referrals
+LOOK_UP = Need(Category.STATUS, Scope.LIMITED)  # whether a person is an active participant
+
+
+class Acting(Protocol):
+    """What the policy reads of an actor (`offramp.access.scope.Actor`, which builds on this module)."""
+
+    @property
+    def roles(self) -> frozenset[str]: ...
+
+    @property
+    def program(self) -> object | None: ...
+
+    def has(self, category: str, at_least: Scope = ...) -> bool: ...
+
+
+# Case work is changed by the case team: a case manager on their own caseload, a supervisor anywhere in
+# the program. A project manager reads case records (without notes) but does not write them.
+CASE_TEAM = frozenset({Role.CASE_MANAGER, Role.CASE_SUPERVISOR})
+
+
+def case_team_scope(actor: Acting) -> Scope:
+    """How far the actor may change case work: own caseload, the program, or none."""
+    return scope_of(actor.roles & CASE_TEAM, Category.CASE_RECORD) if actor.program else Scope.NONE
+
+
+def may_assign(actor: Acting) -> bool:
+    """Only a supervisor who sees the whole program puts cases on caseloads."""
+    return Role.CASE_SUPERVISOR in actor.roles and actor.has(Category.CASE_RECORD, Scope.PROGRAM)

@@ -1,11 +1,5 @@
-from django.db import models
+"""Roles are defined with the programs' staff (`offramp.programs.roles`); this name stays for callers."""
 
+from offramp.programs.roles import Role
 
-class Role(models.TextChoices):
-    OFFICER = "officer", "Officer"
-    CASE_MANAGER = "case_manager", "Case manager"
-    CASE_SUPERVISOR = "case_supervisor", "Case supervisor"
-    PROJECT_MANAGER = "project_manager", "Project manager"
-    PROSECUTOR = "prosecutor", "Prosecutor"
-    EVALUATOR = "evaluator", "Evaluator"
-    SYSTEM_ADMIN = "system_admin", "System administrator"
+__all__ = ["Role"]

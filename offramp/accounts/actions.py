@@ -12,40 +12,49 @@ from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
-from offramp.access.roles import Role
 from offramp.access.scope import Actor
-from offramp.accounts.models import FailedLogin
+from offramp.accounts.models import FailedLogin, User
 from offramp.accounts.sessions import sessions_end
-from offramp.programs.models import Membership, Program
+from offramp.programs.models import Agency, Membership, Program
+from offramp.programs.roles import Role
 
 USERNAME_TAKEN = "That username is already in use."
 
 
 @transaction.atomic
 def admin_create(
-    *, username: str, email: str, password: str, program_slug: str, program_name: str | None = None,
+    *,
+    username: str,
+    email: str,
+    password: str,
+    program_slug: str,
+    program_name: str | None = None,
     time_zone: str = "America/Los_Angeles",
-):  # fmt: skip
-    """A system administrator for a program, creating the program when it is new."""
+    host: bool = False,
+) -> User:
+    """A system administrator for a program, creating the program when it is new; `host` makes them
+    the deployment's host administrator too (programs and their first project manager, on a page)."""
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise ValidationError(USERNAME_TAKEN)
     program = Program.objects.filter(slug=program_slug).first()
     if program is None:
         program = Program(
-            slug=program_slug, name=program_name or program_slug, jurisdiction=program_name or program_slug,
+            slug=program_slug,
+            name=program_name or program_slug,
+            jurisdiction=program_name or program_slug,
             time_zone=time_zone,
-        )  # fmt: skip
+        )
         program.full_clean()
         program.save()
-    user = User.objects.create_user(username=username, email=email, password=password)
+    user = User.objects.create_user(username=username, email=email, password=password, is_host_admin=host)
     Membership.objects.create(user=user, program=program, role=Role.SYSTEM_ADMIN)
     audit_record(
         actor=Actor.system("createadmin", program=program),
         action=Action.CREATE,
         object_type="Membership",
         object_id=user.pk,
-        detail={"role": Role.SYSTEM_ADMIN},
+        detail={"role": Role.SYSTEM_ADMIN, **({"host_admin": True} if host else {})},
     )
     return user
 
@@ -66,7 +75,7 @@ def _staff_member(actor: Actor, user_id: int):
 
 
 @transaction.atomic
-def user_unlock(*, actor: Actor, user_id: int):
+def user_unlock(*, actor: Actor, user_id: int) -> User:
     """Release an account locked after failed sign-ins; its failure count starts again."""
     user = _staff_member(actor, user_id)
     if user.locked_at is None:
@@ -78,7 +87,7 @@ def user_unlock(*, actor: Actor, user_id: int):
 
 
 @transaction.atomic
-def user_disable(*, actor: Actor, user_id: int, reason: str = "administrator"):
+def user_disable(*, actor: Actor, user_id: int, reason: str = "administrator") -> User:
     """Disable an account and end every session it has, at once."""
     user = _staff_member(actor, user_id)
     if user.pk == actor.user_id:
@@ -94,7 +103,7 @@ def user_disable(*, actor: Actor, user_id: int, reason: str = "administrator"):
 
 
 @transaction.atomic
-def user_enable(*, actor: Actor, user_id: int):
+def user_enable(*, actor: Actor, user_id: int) -> User:
     user = _staff_member(actor, user_id)
     if user.is_active:
         raise ValidationError(ALREADY_ENABLED)
@@ -105,7 +114,7 @@ def user_enable(*, actor: Actor, user_id: int):
 
 
 @transaction.atomic
-def accounts_expire(*, actor: Actor, now=None) -> dict:
+def accounts_expire(*, actor: Actor, now: dt.datetime | None = None) -> dict[str, list[str]]:
     """Disable accounts unused for ACCOUNT_IDLE_DAYS, and temporary ones past TEMPORARY_ACCOUNT_HOURS.
 
     Runs for every program (a system job). Each disabled account is audited and its sessions end.
@@ -124,9 +133,13 @@ def accounts_expire(*, actor: Actor, now=None) -> dict:
         for user in list(users.filter(is_active=True)):
             User.objects.filter(pk=user.pk).update(is_active=False)
             audit_record(
-                actor=actor, action=Action.DISABLE, object_type="User", object_id=user.pk, program=None,
+                actor=actor,
+                action=Action.DISABLE,
+                object_type="User",
+                object_id=user.pk,
+                program=None,
                 detail={"reason": reason},
-            )  # fmt: skip
+            )
             sessions_end(user, actor=actor, reason=f"disabled ({reason})")
             done[reason] += 1
     return done
@@ -145,8 +158,6 @@ EMAIL_TAKEN = "That email address is already in use."
 
 
 def _agency(actor: Actor, agency_id):
-    from offramp.programs.models import Agency
-
     if agency_id in (None, ""):
         return None
     agency = Agency.objects.filter(pk=agency_id, program_id=actor.program_id).first()
@@ -158,9 +169,12 @@ def _agency(actor: Actor, agency_id):
 def _role_changed(actor: Actor, user, *, change: str, role: str) -> None:
     """Audit the change, then end the user's sessions: their next request signs in again (CJIS 5.5)."""
     audit_record(
-        actor=actor, action=Action.ROLE_CHANGE, object_type="User", object_id=user.pk,
+        actor=actor,
+        action=Action.ROLE_CHANGE,
+        object_type="User",
+        object_id=user.pk,
         detail={"change": change, "role": role},
-    )  # fmt: skip
+    )
     sessions_end(user, actor=actor, reason="role_change")
 
 
@@ -179,7 +193,7 @@ def role_add(*, actor: Actor, user_id: int, role: str, agency_id: int | None = N
 
 
 @transaction.atomic
-def role_remove(*, actor: Actor, user_id: int, role: str):
+def role_remove(*, actor: Actor, user_id: int, role: str) -> User:
     """Take a role in the program from a staff member (never their last one, nor an administrator's own)."""
     user = _staff_member(actor, user_id)
     roles = Membership.objects.filter(user=user, program_id=actor.program_id)
@@ -197,9 +211,17 @@ def role_remove(*, actor: Actor, user_id: int, role: str):
 
 @transaction.atomic
 def staff_create(
-    *, actor: Actor, username: str, first_name: str, last_name: str, email: str, password: str, role: str,
-    agency_id: int | None = None, temporary: bool = False,
-):  # fmt: skip
+    *,
+    actor: Actor,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    role: str,
+    agency_id: int | None = None,
+    temporary: bool = False,
+) -> User:
     """A new staff account with one role in the administrator's program.
 
     The password is a first one the administrator hands over; the second factor is set up by the
@@ -239,12 +261,34 @@ def staff_create(
     if errors:
         raise ValidationError(errors)
     user = User.objects.create_user(
-        username=username, email=email, password=password, first_name=first_name.strip(),
-        last_name=last_name.strip(), is_temporary=temporary,
-    )  # fmt: skip
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        is_temporary=temporary,
+        must_change_password=True,  # the administrator knows it: the user replaces it at first sign-in
+    )
     Membership.objects.create(user=user, program_id=actor.program_id, role=role, agency=agency)
     audit_record(
-        actor=actor, action=Action.CREATE, object_type="User", object_id=user.pk,
+        actor=actor,
+        action=Action.CREATE,
+        object_type="User",
+        object_id=user.pk,
         detail={"role": role, "temporary": temporary},
-    )  # fmt: skip
+    )
     return user
+
+
+@transaction.atomic
+def password_changed_record(*, user, source_address: str = "") -> None:
+    """The user changed their own password: a password an administrator set is no longer in use."""
+    get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
+    user.must_change_password = False
+    audit_record(
+        actor=Actor(user=user, program=None, source_address=source_address),
+        action=Action.CREDENTIAL,
+        object_type="User",
+        object_id=user.pk,
+        detail={"change": "password changed by its user"},
+    )

@@ -2,9 +2,10 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from django import forms
 
-from offramp.access.roles import Role
-from offramp.accounts.lockout import ACCOUNT_LOCKED, account_for_login
+from offramp.accounts.lockout import ACCOUNT_LOCKED
 from offramp.accounts.mfa import demo_totp_code
+from offramp.formbounds import PlausibleForm
+from offramp.programs.roles import Role
 
 BANNER_NOT_ACKNOWLEDGED = "Confirm that you have read the notice above before signing in."
 
@@ -20,13 +21,9 @@ class LoginForm(AllauthLoginForm):
     def clean(self):
         if self.errors:  # the notice was not acknowledged: do not even try the password
             return self.cleaned_data
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            account = account_for_login(self.cleaned_data.get("login", ""))
-            if account is not None and account.locked_at is not None:
-                raise forms.ValidationError(ACCOUNT_LOCKED, code="locked") from None
-            raise
+        # A wrong password gets allauth's one answer whether the name is an account, a locked account
+        # or nothing at all: the lock is told only to someone who knows the password.
+        cleaned = super().clean()
         # allauth hands back a user whose password matched but whom the backend refused: a locked one.
         if self.user is not None and self.user.locked_at is not None:
             raise forms.ValidationError(ACCOUNT_LOCKED, code="locked")
@@ -54,7 +51,7 @@ class AuthenticateForm(AllauthAuthenticateForm):
         return demo_totp_code(self.user)
 
 
-class _AgencyChoice(forms.Form):
+class _AgencyChoice(PlausibleForm):
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", "None")] + [(a.pk, str(a)) for a in agencies]

@@ -17,7 +17,7 @@ from offramp.access.scope import Actor
 from offramp.accounts.models import FailedLogin
 
 ACCOUNT_LOCKED = (
-    "This account is locked after repeated failed sign-ins. Ask your program's administrator to release it."
+    "Sign-in refused after repeated failed attempts. Ask your program's administrator to release it."
 )
 
 
@@ -53,9 +53,11 @@ def failure_record(user, *, source_address: str = "") -> bool:
         user.locked_at = now
         audit_record(
             actor=Actor(user=None, program=None, source_address=source_address, label="system:lockout"),
-            action=Action.LOCK, object_type="User", object_id=user.pk,
+            action=Action.LOCK,
+            object_type="User",
+            object_id=user.pk,
             detail={"failures": recent, "window_minutes": settings.LOCKOUT_WINDOW_MINUTES},
-        )  # fmt: skip
+        )
         return True
     return False
 
@@ -65,7 +67,10 @@ def second_factor_failure_record(user, *, source_address: str = "", reauthentica
     """A wrong authenticator or recovery code: audited as a failed sign-in, and counted toward the lockout."""
     audit_record(
         actor=Actor(user=user, program=None, source_address=source_address),
-        action=Action.LOGIN_FAILED, object_type="User", object_id=user.pk, outcome=AuditEntry.Outcome.FAILED,
+        action=Action.LOGIN_FAILED,
+        object_type="User",
+        object_id=user.pk,
+        outcome=AuditEntry.Outcome.FAILED,
         detail={"factor": "second", "reauthentication": reauthentication},
-    )  # fmt: skip
+    )
     return failure_record(user, source_address=source_address)

@@ -17,6 +17,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 
+from offramp.privatefiles import private_write
+
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 DEMO_TOTP_KEY_FILE = "demo_totp_key"
 
@@ -30,8 +32,7 @@ def _demo_key() -> bytes:
         raise RuntimeError("Demo authenticators are never used in production mode")
     path = settings.DATA_DIR / DEMO_TOTP_KEY_FILE
     if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
+        private_write(path, secrets.token_hex(32))
     return bytes.fromhex(path.read_text(encoding="utf-8").strip())
 
 

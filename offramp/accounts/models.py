@@ -14,6 +14,14 @@ class User(AbstractUser):
     is_temporary = models.BooleanField(
         default=False, help_text="A temporary account is disabled 72 hours after it was created"
     )
+    must_change_password = models.BooleanField(
+        default=False, help_text="Set when an administrator sets the password: the user changes it at sign-in"
+    )
+    is_host_admin = models.BooleanField(
+        default=False,
+        help_text="A deployment's host administrator: creates programs and their first project manager, "
+        "sees the cross-site aggregate; no participant record",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -22,6 +22,7 @@ from django.urls import reverse
 from offramp.access.audit import Action, audit_record
 from offramp.access.middleware import client_address
 from offramp.access.scope import Actor
+from offramp.programs.models import Membership
 
 SIGNED_IN_AT = "offramp_signed_in_at"
 LAST_SEEN = "offramp_last_seen"
@@ -33,8 +34,6 @@ ROLES_MESSAGE = "Your roles changed. Sign in again to continue."
 
 
 def roles_fingerprint(user) -> str:
-    from offramp.programs.models import Membership
-
     rows = sorted(Membership.objects.filter(user=user, is_active=True).values_list("program_id", "role"))
     return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
@@ -54,9 +53,12 @@ def sessions_end(user, *, actor: Actor, reason: str) -> int:
         session.end()
         ended += 1
     audit_record(
-        actor=actor, action=Action.SESSION_END, object_type="User", object_id=user.pk,
+        actor=actor,
+        action=Action.SESSION_END,
+        object_type="User",
+        object_id=user.pk,
         detail={"reason": reason, "sessions": ended},
-    )  # fmt: skip
+    )
     return ended
 
 

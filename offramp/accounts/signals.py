@@ -1,11 +1,13 @@
 """Sign-in bookkeeping: session clocks start at sign-in; wrong passwords and codes count to the lockout."""
 
+from allauth.account.signals import password_changed
 from allauth.mfa.signals import authentication_failed
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from offramp.access.middleware import client_address
+from offramp.accounts.actions import password_changed_record
 from offramp.accounts.lockout import login_failure_record, second_factor_failure_record
 from offramp.accounts.sessions import session_start
 
@@ -37,6 +39,12 @@ def count_failure(sender, credentials, request=None, **kwargs):
 @receiver(authentication_failed)
 def count_second_factor_failure(sender, request, user, reauthentication=False, **kwargs):
     second_factor_failure_record(
-        user, source_address=client_address(request) if request is not None else "",
+        user,
+        source_address=client_address(request) if request is not None else "",
         reauthentication=reauthentication,
-    )  # fmt: skip
+    )
+
+
+@receiver(password_changed)
+def password_changed_by_user(sender, request, user, **kwargs):
+    password_changed_record(user=user, source_address=client_address(request) if request is not None else "")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("users/new/", views.user_new, name="user_new"),
     path("users/<int:user_id>/roles/", views.user_roles, name="user_roles"),
     path("users/<int:user_id>/status", views.user_status, name="user_status"),
+    path("users/<int:user_id>/disable", views.user_disable, name="user_disable"),
 ]

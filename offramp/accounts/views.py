@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from offramp.access.policy import Category, Scope
-from offramp.access.roles import Role
+from offramp.access.policy import ADMINISTER
 from offramp.accounts import actions, forms, queries
-from offramp.demo.views import PEOPLE_PER_CLICK
+from offramp.programs.roles import Role
 
 STATUS_ACTIONS = {
     "unlock": (actions.user_unlock, "{user} was released and can sign in again."),
@@ -21,10 +21,14 @@ STATUS_ACTIONS = {
 @require_GET
 @login_required
 def users(request):
+    search = request.GET.get("q", "")[:100]
+    page = queries.program_users(request.actor, search=search, page=request.GET.get("page", 1))
     context = {
-        "users": queries.program_users(request.actor),
+        "page": page,
+        "users": page.object_list,
+        "search": search,
+        "query_prefix": urlencode({"q": search}) + "&" if search else "",
         "demo_mode": settings.MODE == "demo",
-        "demo_people": PEOPLE_PER_CLICK,
     }
     return render(request, "accounts/users.html", context)
 
@@ -35,7 +39,7 @@ def user_status(request, user_id: int):
     """An administrator releases a locked account, or disables or enables one."""
     action, done = STATUS_ACTIONS.get(request.POST.get("action", ""), (None, ""))
     if action is None:
-        request.actor.require(Category.USERS, Scope.PROGRAM)  # 404 for anyone but an administrator
+        request.actor.require(*ADMINISTER)  # 404 for anyone but an administrator
         return HttpResponseBadRequest("Unknown action")
     try:
         user = action(actor=request.actor, user_id=user_id)
@@ -44,6 +48,14 @@ def user_status(request, user_id: int):
     else:
         messages.success(request, done.format(user=user))
     return redirect("accounts:users")
+
+
+@require_GET
+@login_required
+def user_disable(request, user_id: int):
+    """Asks before disabling: the account's name and roles, what disabling does, and the button."""
+    account = queries.staff_member(request.actor, user_id)
+    return render(request, "accounts/user_disable.html", {"account": account})
 
 
 def _refused(form, exc: ValidationError) -> None:
@@ -55,7 +67,7 @@ def _refused(form, exc: ValidationError) -> None:
 def user_new(request):
     """An administrator creates a staff account with one role in the program (optionally temporary)."""
     actor = request.actor
-    actor.require(Category.USERS, Scope.PROGRAM)
+    actor.require(*ADMINISTER)
     agencies = queries.program_agencies(actor)
     form = forms.StaffForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
@@ -81,12 +93,12 @@ ROLE_CHANGES = {
 def user_roles(request, user_id: int):
     """One staff member's roles in the program: add one, or remove one. Either signs them out everywhere."""
     actor = request.actor
-    agencies = queries.program_agencies(actor) if actor.has(Category.USERS, Scope.PROGRAM) else []
+    agencies = queries.program_agencies(actor) if actor.has(*ADMINISTER) else []
     errors = []
     if request.method == "POST":
         change = request.POST.get("change", "")
         if change not in ROLE_CHANGES:
-            actor.require(Category.USERS, Scope.PROGRAM)
+            actor.require(*ADMINISTER)
             return HttpResponseBadRequest("Unknown change")
         try:
             if change == "add":
@@ -94,8 +106,9 @@ def user_roles(request, user_id: int):
                 if not form.is_valid():  # an unknown role or agency: say so like any refusal
                     raise ValidationError([e for field_errors in form.errors.values() for e in field_errors])
                 role = form.cleaned_data["role"]
-                user = actions.role_add(actor=actor, user_id=user_id, role=role,
-                                        agency_id=form.cleaned_data["agency"] or None)  # fmt: skip
+                user = actions.role_add(
+                    actor=actor, user_id=user_id, role=role, agency_id=form.cleaned_data["agency"] or None
+                )
             else:
                 role = request.POST.get("role", "")
                 user = actions.role_remove(actor=actor, user_id=user_id, role=role)

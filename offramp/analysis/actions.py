@@ -15,15 +15,17 @@ from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
-from offramp.access.scope import Actor, trusted
+from offramp.access.scope import Actor, action, trusted
 from offramp.analysis import linking, queries
 from offramp.analysis.frames import frame_from
-from offramp.analysis.mapping import MappingError, mapping_from_toml
+from offramp.analysis.mapping import records_mapping
 from offramp.analysis.models import ImportBatch, LegalEvent, Study, StudyRun, Subject, SubjectLink
-from offramp.analysis.reading import FileError, RowError, read_table
 from offramp.evaluation.cohort import CohortError
 from offramp.evaluation.report import run_study
 from offramp.evaluation.study import StudyError, study_from_toml
+from offramp.files.problems import MAX_SHOWN, InvalidFile, Problem
+from offramp.files.table import read_table
+from offramp.jobs.models import JobProgress
 from offramp.people.models import Alias, Person
 from offramp.referrals.models import Referral
 
@@ -33,7 +35,8 @@ ERR_EMPTY_FILE = "the file has no rows"
 ERR_DECIDED = "this link has already been decided"
 ERR_STUDY_NAME_TAKEN = "a study with this name already exists in the program"
 INSERT_BATCH = 5000
-ENGINE_ERRORS = (StudyError, CohortError, ValueError, ArithmeticError)
+# A date the study's windows push past what the engine can hold is polars' ComputeError.
+ENGINE_ERRORS = (StudyError, CohortError, ValueError, ArithmeticError, pl.exceptions.PolarsError)
 
 
 def _sha256(path: Path) -> str:
@@ -48,70 +51,125 @@ def _existing_source_ids(program_id: int) -> pl.DataFrame:
     return frame_from(Subject.objects.filter(program_id=program_id), {"source_id": pl.String, "id": pl.Int64})
 
 
+@action("analysis.records_import")
 def records_import(
-    *, actor: Actor, path: Path, mapping_text: str, source: str = "", file_name: str = ""
+    *,
+    actor: Actor,
+    path: Path,
+    mapping_text: str,
+    source: str = "",
+    file_name: str = "",
+    mapping_name: str = "",
 ) -> ImportBatch:
     """Load a people or events export whole, or not at all; raises ValidationError listing bad rows."""
     actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    file = file_name or Path(path).name
     try:
-        mapping = mapping_from_toml(text=mapping_text)
-        table = read_table(Path(path), mapping)
-    except (MappingError, FileError) as exc:
-        raise ValidationError([str(e) for e in exc.errors]) from None
+        mapping = records_mapping(mapping_text, file=mapping_name)
+        table = read_table(Path(path), mapping, file=file)
+    except InvalidFile as exc:
+        raise ValidationError(exc.messages) from None
     if table.height == 0:
         raise ValidationError(ERR_EMPTY_FILE)
     program_id = actor.program_id
-    with transaction.atomic(), trusted("analysis.records_import"):
-        existing = _existing_source_ids(program_id)
-        if mapping.table == "people":
-            clash = table.join(existing, on="source_id", how="semi")
-            errors = [
-                RowError(line, "source_id", ERR_EXISTING_SOURCE_ID.format(value=v))
-                for line, v in clash.select("_line", "source_id").head(200).iter_rows()
-            ]
-        else:
-            table = table.join(existing.rename({"id": "subject_id"}), on="source_id", how="left")
-            unknown = table.filter(pl.col("subject_id").is_null())
-            errors = [
-                RowError(line, "source_id", ERR_UNKNOWN_SOURCE_ID.format(value=v))
-                for line, v in unknown.select("_line", "source_id").head(200).iter_rows()
-            ]
-        if errors:
-            raise ValidationError([str(e) for e in errors])
+    existing = _existing_source_ids(program_id)
+    if mapping.table == "people":
+        wrong = table.join(existing, on="source_id", how="semi")
+        message = ERR_EXISTING_SOURCE_ID
+    else:
+        table = table.join(existing.rename({"id": "subject_id"}), on="source_id", how="left")
+        wrong = table.filter(pl.col("subject_id").is_null())
+        message = ERR_UNKNOWN_SOURCE_ID
+    if wrong.height:
+        column = mapping.columns["source_id"]
+        problems = [
+            Problem(message.format(value=v), file=file, where=line, field="source_id", column=column)
+            for line, v in wrong.select("line", "source_id").head(MAX_SHOWN).iter_rows()
+        ]
+        raise ValidationError(InvalidFile(problems, total=wrong.height).messages)
+    batch = ImportBatch.objects.create(
+        program_id=program_id,
+        table=mapping.table,
+        file_name=file[:255],
+        sha256=_sha256(Path(path)),
+        rows=table.height,
+        mapping=mapping_text,
+        source=source[:200],
+        created_by=actor.user if actor.user_id else None,
+    )
+    if mapping.table == "people":
+        _insert_subjects(batch, table)
+        links = _propose_links(program_id, batch)
+    else:
+        _insert_events(batch, table)
+        links = 0
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="ImportBatch",
+        object_id=batch.pk,
+        detail={
+            "table": batch.table,
+            "rows": batch.rows,
+            "sha256": batch.sha256,
+            "links_proposed": links,
+        },
+    )
+    return batch
+
+
+def legal_events_add(*, actor: Actor, events: list[dict], source: str) -> ImportBatch:
+    """Legal-system events a records or court system posts (the API), as one events batch: the same
+    rules as an events file, whole or not at all. `events` hold source_id, date, kind, days and
+    index_related; every source_id must name a subject already loaded."""
+    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    if not events:
+        raise ValidationError(ERR_EMPTY_FILE)
+    table = pl.DataFrame(
+        [{k: e.get(k) for k in ("source_id", "date", "kind", "days", "index_related")} for e in events],
+        schema={
+            "source_id": pl.String,
+            "date": pl.Date,
+            "kind": pl.String,
+            "days": pl.Int64,
+            "index_related": pl.Boolean,
+        },
+        orient="row",
+    ).with_row_index("index")
+    with transaction.atomic(), trusted("analysis.legal_events_add"):
+        existing = _existing_source_ids(actor.program_id).rename({"id": "subject_id"})
+        table = table.join(existing, on="source_id", how="left", maintain_order="left")
+        unknown = table.filter(pl.col("subject_id").is_null())
+        if unknown.height:
+            raise ValidationError(
+                {
+                    f"events.{i}.source_id": [ERR_UNKNOWN_SOURCE_ID.format(value=v)]
+                    for i, v in unknown.select("index", "source_id").head(MAX_SHOWN).iter_rows()
+                }
+            )
         batch = ImportBatch.objects.create(
-            program_id=program_id,
-            table=mapping.table,
-            file_name=(file_name or Path(path).name)[:255],
-            sha256=_sha256(Path(path)),
+            program_id=actor.program_id,
+            table=ImportBatch.Table.EVENTS,
+            file_name=f"api:{source}"[:255],
+            sha256=hashlib.sha256(table.drop("index").write_csv().encode()).hexdigest(),
             rows=table.height,
-            mapping=mapping_text,
+            mapping="",
             source=source[:200],
-            created_by=actor.user if actor.user_id else None,
         )
-        if mapping.table == "people":
-            _insert_subjects(batch, table)
-            links = _propose_links(program_id, batch)
-        else:
-            _insert_events(batch, table)
-            links = 0
+        _insert_events(batch, table.drop("index"))
         audit_record(
             actor=actor,
             action=Action.CREATE,
             object_type="ImportBatch",
             object_id=batch.pk,
-            detail={
-                "table": batch.table,
-                "rows": batch.rows,
-                "sha256": batch.sha256,
-                "links_proposed": links,
-            },
+            detail={"table": batch.table, "rows": batch.rows, "sha256": batch.sha256, "via": "api"},
         )
     return batch
 
 
 def _insert_subjects(batch: ImportBatch, table: pl.DataFrame) -> None:
     text_fields = [f.name for f in Subject._meta.concrete_fields if f.get_internal_type() == "CharField"]
-    cols = [c for c in table.columns if c != "_line"]
+    cols = [c for c in table.columns if c != "line"]
     for chunk in table.select(cols).iter_slices(INSERT_BATCH):
         Subject.objects.bulk_create(
             [
@@ -198,31 +256,31 @@ def _propose_links(program_id: int, batch: ImportBatch) -> int:
     return len(found)
 
 
+@action("analysis.link_decide")
 def link_decide(*, actor: Actor, link_id: int, accept: bool) -> SubjectLink:
     """Accept or reject a proposed link (a project manager, who may see both identities)."""
     actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
     actor.require(Category.IDENTITY, Scope.PROGRAM)
-    with transaction.atomic(), trusted("analysis.link_decide"):
-        link = (
-            SubjectLink.objects.select_for_update(of=("self",))
-            .select_related("subject")
-            .filter(program_id=actor.program_id, pk=link_id)
-            .first()
-        )
-        if link is None:
-            raise Http404("Not found")
-        if link.status != SubjectLink.Status.PROPOSED:
-            raise ValidationError(ERR_DECIDED)
-        link.status = SubjectLink.Status.ACCEPTED if accept else SubjectLink.Status.REJECTED
-        link.decided_by, link.decided_at = actor.user, timezone.now()
-        link.save(update_fields=["status", "decided_by", "decided_at"])
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            object_type="SubjectLink",
-            object_id=link.pk,
-            detail={"status": link.status, "score": link.score},
-        )
+    link = (
+        SubjectLink.objects.select_for_update(of=("self",))
+        .select_related("subject")
+        .filter(program_id=actor.program_id, pk=link_id)
+        .first()
+    )
+    if link is None:
+        raise Http404("Not found")
+    if link.status != SubjectLink.Status.PROPOSED:
+        raise ValidationError(ERR_DECIDED)
+    link.status = SubjectLink.Status.ACCEPTED if accept else SubjectLink.Status.REJECTED
+    link.decided_by, link.decided_at = actor.user, timezone.now()
+    link.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="SubjectLink",
+        object_id=link.pk,
+        detail={"status": link.status, "score": link.score},
+    )
     return link
 
 
@@ -230,60 +288,89 @@ def _parse_study(text: str):
     try:
         return study_from_toml(text=text)
     except StudyError as exc:
-        raise ValidationError([f"{p}: {m}" for p, m in exc.errors]) from None
+        raise ValidationError(exc.messages) from None
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError(f"not valid TOML: {exc}") from None
 
 
+@action("analysis.study_create")
 def study_create(*, actor: Actor, toml: str) -> Study:
     """Save a study definition after checking it; its name comes from ``[study] name``."""
     actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
     parsed = _parse_study(toml)
-    with transaction.atomic(), trusted("analysis.study_create"):
-        if Study.objects.filter(program_id=actor.program_id, name=parsed.name).exists():
-            raise ValidationError(ERR_STUDY_NAME_TAKEN)
-        study = Study.objects.create(
-            program_id=actor.program_id,
-            name=parsed.name[:200],
-            toml=toml,
-            created_by=actor.user if actor.user_id else None,
-        )
-        audit_record(actor=actor, action=Action.CREATE, object_type="Study", object_id=study.pk)
+    if Study.objects.filter(program_id=actor.program_id, name=parsed.name).exists():
+        raise ValidationError(ERR_STUDY_NAME_TAKEN)
+    study = Study.objects.create(
+        program_id=actor.program_id,
+        name=parsed.name[:200],
+        toml=toml,
+        created_by=actor.user if actor.user_id else None,
+    )
+    audit_record(actor=actor, action=Action.CREATE, object_type="Study", object_id=study.pk)
     return study
 
 
+@action("analysis.study_run_create")
 def study_run_create(*, actor: Actor, study: Study, toml: str | None = None) -> StudyRun:
     """A queued run of ``study``, keeping its definition as it is now, or ``toml`` (a file's version)."""
     actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
     if study.program_id != actor.program_id:
         raise Http404("Not found")
-    with transaction.atomic(), trusted("analysis.study_run_create"):
-        run = StudyRun.objects.create(
-            program_id=actor.program_id,
-            study=study,
-            study_toml=study.toml if toml is None else toml,
-            started_by=actor.user if actor.user_id else None,
-        )
-        audit_record(actor=actor, action=Action.CREATE, object_type="StudyRun", object_id=run.pk)
+    run = StudyRun.objects.create(
+        program_id=actor.program_id,
+        study=study,
+        study_toml=study.toml if toml is None else toml,
+        started_by=actor.user if actor.user_id else None,
+    )
+    audit_record(actor=actor, action=Action.CREATE, object_type="StudyRun", object_id=run.pk)
     return run
 
 
-def study_run_attach_job(*, actor: Actor, run: StudyRun, job) -> None:
-    with transaction.atomic(), trusted("analysis.study_run_attach_job"):
-        StudyRun.objects.filter(program_id=actor.program_id, pk=run.pk).update(job=job)
-        audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            object_type="StudyRun",
-            object_id=run.pk,
-            detail={"job": job.pk},
-        )
+@action("analysis.study_run_attach_job")
+def study_run_attach_job(*, actor: Actor, run: StudyRun, job: JobProgress) -> None:
+    StudyRun.objects.filter(program_id=actor.program_id, pk=run.pk).update(job=job)
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="StudyRun",
+        object_id=run.pk,
+        detail={"job": job.pk},
+    )
+
+
+def study_compute(
+    *, actor: Actor, toml: str, progress: Callable[[int, int, str], None] | None = None
+) -> tuple[dict | None, str]:
+    """(result, "") or (None, error): a study run on the program's de-identified data, nothing stored.
+
+    `offramp evaluate` computes first and stores only a study that ran, so a file that cannot run
+    leaves no study and no run behind.
+    """
+    actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
+    try:
+        study = study_from_toml(text=toml)
+        data = queries.deidentified_data(actor, arms=tuple(a.name for a in study.arms))
+        result = run_study(study, data.people, data.events, progress=progress)
+    except ENGINE_ERRORS as exc:
+        return None, str(exc)
+    result["provenance"] = data.provenance | {
+        "study_sha256": hashlib.sha256(toml.encode()).hexdigest(),
+        "ran_at": timezone.now().isoformat(),
+    }
+    return result, ""
 
 
 def study_run_execute(
-    *, actor: Actor, run_id: int, progress: Callable[[int, int, str], None] | None = None
+    *,
+    actor: Actor,
+    run_id: int,
+    progress: Callable[[int, int, str], None] | None = None,
+    computed: tuple[dict | None, str] | None = None,
 ) -> StudyRun:
-    """Run a queued study on the program's de-identified data and store every estimate (or the error)."""
+    """Run a queued study on the program's de-identified data and store every estimate (or the error).
+
+    `computed` is what `study_compute` gave for this run's definition, when the caller ran it first.
+    """
     actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
     with transaction.atomic(), trusted("analysis.study_run_execute"):
         run = StudyRun.objects.select_for_update().filter(program_id=actor.program_id, pk=run_id).first()
@@ -291,18 +378,9 @@ def study_run_execute(
             raise Http404("Not found")
         run.status = StudyRun.Status.RUNNING
         run.save(update_fields=["status"])
-    result, error = None, ""
-    try:
-        study = study_from_toml(text=run.study_toml)
-        data = queries.deidentified_data(actor, arms=tuple(a.name for a in study.arms))
-        result = run_study(study, data.people, data.events, progress=progress)
-        result["provenance"] = data.provenance | {
-            "study_sha256": hashlib.sha256(run.study_toml.encode()).hexdigest(),
-            "run_id": run.pk,
-            "ran_at": timezone.now().isoformat(),
-        }
-    except ENGINE_ERRORS as exc:
-        error = str(exc)
+    result, error = computed or study_compute(actor=actor, toml=run.study_toml, progress=progress)
+    if result is not None:
+        result["provenance"]["run_id"] = run.pk
     with transaction.atomic(), trusted("analysis.study_run_execute"):
         run.status = StudyRun.Status.FAILED if error else StudyRun.Status.SUCCEEDED
         run.result, run.error, run.finished_at = result, error, timezone.now()

@@ -1,7 +1,9 @@
 from django import forms
 
+from offramp.formbounds import PlausibleForm
 
-class StudyForm(forms.Form):
+
+class StudyForm(PlausibleForm):
     toml = forms.CharField(
         label="Study definition (TOML)",
         widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"}),
@@ -10,7 +12,7 @@ class StudyForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlausibleForm):
     file = forms.FileField(label="Export file (.csv or .parquet)")
     mapping = forms.CharField(
         label="Column mapping (TOML)", widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"})
@@ -18,6 +20,6 @@ class ImportForm(forms.Form):
     source = forms.CharField(label="Where the file came from", max_length=200, required=False)
 
 
-class LinkDecisionForm(forms.Form):
+class LinkDecisionForm(PlausibleForm):
     link = forms.IntegerField(min_value=1)
     decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")])

@@ -9,18 +9,17 @@ birth with a score) and a decision.
 from django.conf import settings
 from django.db import models
 
-from offramp.access.scope import GuardedManager
+from offramp.access.models import ProgramScoped
 from offramp.evaluation.study import EVENT_KINDS
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ProgramScoped):
     """One file loaded whole: what it was, how it was mapped, who loaded it."""
 
     class Table(models.TextChoices):
         PEOPLE = "people", "People (participants and comparison pool)"
         EVENTS = "events", "Legal-system events"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     table = models.CharField(max_length=16, choices=Table.choices)
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
@@ -32,8 +31,6 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -41,10 +38,9 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.rows} rows)"
 
 
-class Subject(models.Model):
+class Subject(ProgramScoped):
     """A person in imported legal-system records, in one study arm (``lead``, ``comparison``, ...)."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="subjects")
     source_id = models.CharField(max_length=64, help_text="The person's id in the source system")
     arm = models.CharField(max_length=40)
@@ -63,8 +59,6 @@ class Subject(models.Model):
     participant_id = models.CharField(max_length=64, blank=True, help_text="offramp's person id, if known")
     incident_number = models.CharField(max_length=64, blank=True)
 
-    objects = GuardedManager()
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["program", "source_id"], name="subject_source_unique"),
@@ -75,20 +69,17 @@ class Subject(models.Model):
         return f"subject {self.source_id}"
 
 
-class LegalEvent(models.Model):
+class LegalEvent(ProgramScoped):
     """An arrest, booking, charge, jail stay or prison sentence of a subject."""
 
     Kind = models.TextChoices("Kind", [(k, k.replace("_", " ").capitalize()) for k in EVENT_KINDS])
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="events")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     date = models.DateField()
     days = models.PositiveIntegerField(null=True, blank=True, help_text="Length of a jail or prison stay")
     index_related = models.BooleanField(default=False, help_text="Follows from the index arrest itself")
-
-    objects = GuardedManager()
 
     class Meta:
         indexes = [models.Index(fields=["program", "subject", "date"], name="legalevent_subject_date")]
@@ -97,7 +88,7 @@ class LegalEvent(models.Model):
         return f"{self.kind} on {self.date}"
 
 
-class SubjectLink(models.Model):
+class SubjectLink(ProgramScoped):
     """Evidence that a subject is a participant, and a person's decision on it. Never a merge."""
 
     class Method(models.TextChoices):
@@ -109,7 +100,6 @@ class SubjectLink(models.Model):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="links")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     method = models.CharField(max_length=16, choices=Method.choices)
@@ -121,8 +111,6 @@ class SubjectLink(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = GuardedManager()
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["subject", "person"], name="subjectlink_unique"),
@@ -132,18 +120,15 @@ class SubjectLink(models.Model):
         return f"{self.subject_id} -> {self.person_id} ({self.status})"
 
 
-class Study(models.Model):
+class Study(ProgramScoped):
     """A study definition (TOML, see docs/evaluation.md) saved for a program."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     toml = models.TextField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -153,7 +138,7 @@ class Study(models.Model):
         return self.name
 
 
-class StudyRun(models.Model):
+class StudyRun(ProgramScoped):
     """One run of a study on the program's de-identified data; `result` holds every estimate."""
 
     class Status(models.TextChoices):
@@ -162,7 +147,6 @@ class StudyRun(models.Model):
         SUCCEEDED = "succeeded", "Finished"
         FAILED = "failed", "Failed"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="runs")
     study_toml = models.TextField(help_text="The definition as it was when the run started")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -176,8 +160,6 @@ class StudyRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

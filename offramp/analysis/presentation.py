@@ -1,16 +1,27 @@
-"""Turn a run's result (the engine's JSON) into what the report page shows: formatted rows, methods,
-limitations. Shared by the web page and `offramp evaluate`, so both show the same report."""
+"""Turn a run's result (the engine's JSON) into what the report page shows: rounded numbers with
+human labels, methods in words, limitations. Shared by the web page and `offramp evaluate`, so both
+show the same report; the JSON download keeps every number exact."""
 
 from __future__ import annotations
 
-from offramp.analysis.queries import SMALL_CELL
+from typing import Any
 
+from django.conf import settings
+
+from offramp.evaluation.writing import money
+
+Result = dict[str, Any]
 MEASURE = {
     "odds_ratio": "odds ratio",
     "rate_ratio": "rate ratio",
     "hazard_ratio": "hazard ratio",
     "risk_difference": "risk difference",
     "mean_difference": "difference",
+}
+METHOD = {"ipw": "Inverse-probability weighting", "nearest": "Nearest-neighbour matching"}
+ESTIMAND = {
+    "att": "The effect on the people in the program (ATT)",
+    "ate": "The effect on everyone compared (ATE)",
 }
 
 LIMITATIONS = [
@@ -23,113 +34,193 @@ LIMITATIONS = [
     "People without a full follow-up window are left out of that window's estimate (censored), "
     "never counted as having no re-arrest; results for long windows rest on fewer people.",
     "Records linked by name and date of birth can be wrong; only accepted links are used.",
-    f"Counts below {SMALL_CELL} are not shown, so that no small group can be singled out.",
+    "Counts below {small_cell} are not shown, so that no small group can be singled out.",
 ]
 
 
-def _fmt(est: dict | None) -> dict:
+def _fmt(est: Result | None, currency: str | None = None) -> Result:
     if not est or est.get("estimate") is None:
         return {"text": (est or {}).get("error", "not estimated"), "ok": False}
     ratio = est["measure"] in ("odds_ratio", "rate_ratio", "hazard_ratio")
-    f = "{:.2f}" if ratio else "{:,.2f}"
+
+    def f(v: float) -> str:
+        if ratio:
+            return f"{v:.2f}"
+        return money(v, currency) if currency else f"{v:,.1f}"
+
     p = est.get("p_value")
+    level = est.get("level", 0.95)
+    low, high = est["ci_low"], est["ci_high"]
+    if "adjusted_ci_low" in est:
+        low, high = est["adjusted_ci_low"], est["adjusted_ci_high"]
     return {
         "ok": True,
         "measure": MEASURE.get(est["measure"], est["measure"]),
-        "estimate": f.format(est["estimate"]),
-        "ci": f"{f.format(est['ci_low'])} to {f.format(est['ci_high'])}",
+        "estimate": f(est["estimate"]),
+        "ci": f"{f(low)} to {f(high)}",
+        "level": f"{level:.0%}",
         "p": "< 0.001" if p is not None and p < 0.001 else (f"{p:.3f}" if p is not None else ""),
         "method": est.get("method", ""),
         "n": est.get("n"),
     }
 
 
-def _money(v) -> str:
-    return "" if v is None else f"{v:,.0f}"
-
-
-def small(n) -> str:
+def small(n: int | None) -> str:
     if n is None:
         return ""
-    return f"fewer than {SMALL_CELL}" if 0 < n < SMALL_CELL else f"{n:,}"
+    k = settings.SMALL_CELL  # the deployment's OFFRAMP_SMALL_CELL, read when the report is built
+    return f"fewer than {k}" if 0 < n < k else f"{n:,}"
 
 
-def report_context(result: dict) -> dict:
-    labels = {a["name"]: a["label"] for a in result["study"].get("arms", [])}
-    contrasts = []
-    for c in result["contrasts"]:
-        outcomes = [
-            {
-                "estimates": [_fmt(o.get("unadjusted")), _fmt(o.get("regression")), _fmt(o.get("design"))],
-                "label": o["label"],
-                "n_known": small(o.get("n_known")),
-                "n_censored": small(o.get("n_censored")),
-                "unadjusted": _fmt(o.get("unadjusted")),
-                "regression": _fmt(o.get("regression")),
-                "design": _fmt(o.get("design")),
-            }
-            for o in c["outcomes"]
-        ]
-        methods = sorted(
-            {o["design"]["method"] for o in outcomes if o["design"]["ok"]}
-            | {o["regression"]["method"] for o in outcomes if o["regression"]["ok"]}
+def _design_rows(design: Result, labels: dict[str, str]) -> list[tuple[str, str]]:
+    """The design in words, every number rounded for reading."""
+    rows = [("Method", METHOD.get(design["method"], design["method"]))]
+    if "estimand" in design:
+        rows.append(("Estimate of", ESTIMAND.get(design["estimand"], design["estimand"])))
+        rows.append(("Stabilised weights", "yes" if design.get("stabilized") else "no"))
+        rows.append(
+            ("Effective size of the comparison group", f"{design['effective_n_comparison']:,.0f} people")
         )
-        subgroups = [
-            {
-                "variable": s["variable"].replace("_", " "),
-                "level": s["level"],
-                "n_intervention": small(s["n_intervention"]),
-                "n_comparison": small(s["n_comparison"]),
-                "estimate": _fmt(s["estimate"]),
-            }
-            for s in c["subgroups"]
-        ]
-        costs = c["costs"]
-        cost_rows = []
-        for key, label in (("legal", "Legal-system costs"), ("net_of_program", "Including program cost")):
-            block = costs.get(key, {})
-            if "did" in block:
-                arms = block["arms"]
-                cost_rows.append(
-                    {
-                        "label": label,
-                        "intervention": _money(arms["intervention"].get("mean_change")),
-                        "comparison": _money(arms["comparison"].get("mean_change")),
-                        "did": _fmt(block["did"]),
-                    }
-                )
-        design = c["design"]
-        contrasts.append(
-            {
-                "intervention": labels.get(c["intervention"], c["intervention"]),
-                "comparison": labels.get(c["comparison"], c["comparison"]),
-                "summary": c["summary"],
-                "warnings": c["warnings"],
-                "design": design,
-                "design_rows": [
-                    (k.replace("_", " "), v) for k, v in design.items() if not isinstance(v, dict | list)
-                ],
-                "balance": c["balance"],
-                "outcomes": outcomes,
-                "costs": costs,
-                "cost_rows": cost_rows,
-                "subgroups": subgroups,
-                "methods": methods,
-                "figures": c.get("figures", {}),
-            }
+        rows.append(("Largest comparison weight", f"{design['max_weight_comparison']:,.1f}"))
+    if "ratio" in design:
+        rows.append(
+            (
+                "Matches per person",
+                f"{design['ratio']}, {'with' if design['replacement'] else 'without'} replacement",
+            )
         )
+        if design.get("caliper_sd") is not None:
+            rows.append(("Caliper", f"{design['caliper_sd']:g} standard deviations of the score's logit"))
+        rows.append(
+            (
+                "Matched",
+                f"{design['matched_intervention']:,} in the program, "
+                f"{design['matched_comparison']:,} compared",
+            )
+        )
+        rows.append(("Left out (no match in the caliper)", f"{design['dropped_by_caliper']:,}"))
+    rows.append(
+        ("People", f"{design['n_intervention']:,} in the program, {design['n_comparison']:,} compared")
+    )
+    for key, name in (("score_range_intervention", "program"), ("score_range_comparison", "comparison")):
+        lo, hi = design[key]
+        rows.append((f"Propensity scores, {name} group", f"{lo:.2f} to {hi:.2f}"))
+    rows.append(("Propensity model converged", "yes" if design.get("propensity_converged") else "no"))
+    return rows
+
+
+def _balance(rows: list[Result]) -> list[Result]:
+    return [
+        {
+            "label": b.get("label", b["covariate"]),
+            "before": f"{b['smd_before']:.2f}",
+            "after": f"{b['smd_after']:.2f}",
+            "balanced": "yes" if b["balanced"] else "no",
+        }
+        for b in rows
+    ]
+
+
+def _contrast(c: Result, labels: dict[str, str]) -> Result:
+    outcomes = [
+        {
+            "estimates": [_fmt(o.get("unadjusted")), _fmt(o.get("regression")), _fmt(o.get("design"))],
+            "label": o["label"],
+            "n_known": small(o.get("n_known")),
+            "design": _fmt(o.get("design")),
+            "regression": _fmt(o.get("regression")),
+        }
+        for o in c["outcomes"]
+    ]
+    methods = sorted(
+        {o["design"]["method"] for o in outcomes if o["design"]["ok"]}
+        | {o["regression"]["method"] for o in outcomes if o["regression"]["ok"]}
+    )
+    subgroups = [
+        {
+            "label": s.get("label", f"{s['variable']}: {s['level']}"),
+            "n_intervention": small(s["n_intervention"]),
+            "n_comparison": small(s["n_comparison"]),
+            "estimate": _fmt(s["estimate"]),
+        }
+        for s in c["subgroups"]
+    ]
+    costs = c["costs"]
+    cur = costs.get("currency", "USD")
+    cost_rows = []
+    for key, label in (("legal", "Legal-system costs"), ("net_of_program", "Including program cost")):
+        block = costs.get(key, {})
+        if "did" in block:
+            arms = block["arms"]
+            change = [arms[a].get("mean_change") for a in ("intervention", "comparison")]
+            cost_rows.append(
+                {
+                    "label": label,
+                    "intervention": "" if change[0] is None else money(change[0], cur),
+                    "comparison": "" if change[1] is None else money(change[1], cur),
+                    "did": _fmt(block["did"], cur),
+                }
+            )
     return {
-        "result": result,
-        "study": result["study"],
-        "data": result["data"],
-        "provenance": result.get("provenance", {}),
-        "contrasts": contrasts,
-        "limitations": LIMITATIONS,
-        "small_cell": SMALL_CELL,
+        "intervention": labels.get(c["intervention"], c["intervention"]),
+        "comparison": labels.get(c["comparison"], c["comparison"]),
+        "summary": c["summary"],
+        "warnings": c["warnings"],
+        "design_rows": _design_rows(c["design"], labels),
+        "balance": _balance(c["balance"]),
+        "outcomes": outcomes,
+        "costs": costs,
+        "cost_rows": cost_rows,
+        "subgroups": subgroups,
+        "methods": methods,
+        "figures": c.get("figures", {}),
     }
 
 
-def summary_text(result: dict) -> str:
+def _head_to_head(h: Result | None, labels: dict[str, str]) -> Result | None:
+    if not h:
+        return None
+    target = labels.get(h["target_arm"], h["target_arm"]) if h.get("target_arm") else None
+    population = f"the people in {target}" if target else "everyone compared"
+    return {
+        "method": h["method"],
+        "population": population,
+        "multiplicity": h["multiplicity"],
+        "n_in_support": f"{h['n_in_support']:,}",
+        "n_outside_support": f"{h['n_outside_support']:,}",
+        "outcomes": [
+            {
+                "label": o["label"],
+                "pairs": [{"label": p["label"], "estimate": _fmt(p["estimate"])} for p in o["pairs"]],
+            }
+            for o in h["outcomes"]
+        ],
+        "balance": [{"label": b["label"], "rows": _balance(b["rows"])} for b in h["balance"]],
+        "figures": h.get("figures", {}),
+    }
+
+
+def report_context(result: Result) -> Result:
+    labels = {a["name"]: a["label"] for a in result["study"].get("arms", [])}
+    data = dict(result["data"])
+    data["people_by_arm"] = {labels.get(k, k): f"{v:,}" for k, v in data.get("people_by_arm", {}).items()}
+    provenance = dict(result.get("provenance", {}))
+    if isinstance(provenance.get("ran_at"), str):
+        provenance["ran_at"] = provenance["ran_at"][:16].replace("T", " ")  # to the minute
+    return {
+        "result": result,
+        "study": result["study"],
+        "data": data,
+        "provenance": provenance,
+        "contrasts": [_contrast(c, labels) for c in result["contrasts"]],
+        "head_to_head": _head_to_head(result.get("head_to_head"), labels),
+        "limitations": [line.format(small_cell=settings.SMALL_CELL) for line in LIMITATIONS],
+        "small_cell": settings.SMALL_CELL,
+        "level": f"{result['study'].get('confidence', 0.95):.0%}",
+    }
+
+
+def summary_text(result: Result) -> str:
     """The plain-language summary, for the terminal."""
     labels = {a["name"]: a["label"] for a in result["study"].get("arms", [])}
     lines = [result["study"]["name"], ""]
@@ -137,5 +228,14 @@ def summary_text(result: dict) -> str:
         lines.append(f"{labels.get(c['intervention'])} compared with {labels.get(c['comparison'])}:")
         lines += [f"  - {s}" for s in c["summary"]]
         lines += [f"  ! {w}" for w in c["warnings"]]
+        lines.append("")
+    h = result.get("head_to_head")
+    if h:
+        lines.append(f"Every arm against every other ({h['method']}, {h['multiplicity']}):")
+        for o in h["outcomes"]:
+            for p in o["pairs"]:
+                f = _fmt(p["estimate"])
+                text = f"{f['measure']} {f['estimate']} ({f['ci']})" if f["ok"] else f["text"]
+                lines.append(f"  - {o['label']}, {p['label']}: {text}")
         lines.append("")
     return "\n".join(lines)

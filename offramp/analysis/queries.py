@@ -24,7 +24,6 @@ from offramp.analysis.models import ImportBatch, LegalEvent, Study, StudyRun, Su
 from offramp.referrals.models import Referral
 
 RESEARCH_ID_SALT = b"offramp.analysis.research-id"
-SMALL_CELL = 11  # counts below this are shown as "fewer than 11" to analysts
 
 
 def research_ids(program_id: int, subject_ids: pl.Series) -> pl.Series:

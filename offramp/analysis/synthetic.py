@@ -10,6 +10,7 @@ a few carry only a participant's name and date of birth, so there are proposed l
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,14 @@ class SeededEvaluation:
     run: StudyRun | None
 
 
+def _example_with_dates(index_start: dt.date, data_end: dt.date) -> str:
+    """The example study with its data window moved to the synthetic records' dates."""
+    lookback = index_start - dt.timedelta(days=800)
+    text = EXAMPLE_STUDY.read_text()
+    text = re.sub(r"(?m)^data_end = .*$", f"data_end = {data_end.isoformat()}", text)
+    return re.sub(r"(?m)^data_start = .*$", f"data_start = {lookback.isoformat()}", text)
+
+
 def seed_evaluation(
     *, program, seed: int = 1, actor: Actor | None = None, run: bool = True, n_people: int | None = None
 ) -> SeededEvaluation:
@@ -107,7 +116,19 @@ def seed_evaluation(
             },
         )
     n = n_people or max(1000, round(persons.height / 0.3))
-    sim = simulate(n_people=n, seed=seed, treated_share=0.3)
+    # Recent dates, so the records sit with the program's own cases (not years before them).
+    data_end = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    index_end = data_end - dt.timedelta(days=400)
+    index_start = index_end - dt.timedelta(days=1277)
+    sim = simulate(
+        n_people=n,
+        seed=seed,
+        treated_share=0.3,
+        index_start=index_start,
+        index_end=index_end,
+        data_end=data_end,
+        truth_draws=1,
+    )
     rng = np.random.default_rng(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
@@ -174,7 +195,7 @@ def seed_evaluation(
             mapping_text=EVENTS_MAPPING,
             source="synthetic: arrests, bookings, charges, jail and prison",
         )
-    study = actions.study_create(actor=actor, toml=EXAMPLE_STUDY.read_text())
+    study = actions.study_create(actor=actor, toml=_example_with_dates(index_start, data_end))
     done = None
     if run:
         done = actions.study_run_execute(

@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import EVALUATE
 from offramp.analysis import actions, queries
 from offramp.analysis.forms import ImportForm, LinkDecisionForm, StudyForm
 from offramp.analysis.models import StudyRun
@@ -22,7 +22,7 @@ EXAMPLE_STUDY = Path(__file__).resolve().parents[1] / "evaluation" / "examples" 
 @require_http_methods(["GET", "POST"])
 @login_required
 def study_new(request):
-    request.actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
+    request.actor.require(*EVALUATE)
     form = StudyForm(request.POST or None, initial={"toml": EXAMPLE_STUDY.read_text()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,9 +66,12 @@ def run_report(request, run_id: int):
 @login_required
 def run_json(request, run_id: int):
     run = queries.run_get(request.actor, run_id)
-    return JsonResponse(
+    response = JsonResponse(
         {"status": run.status, "error": run.error, "result": run.result}, json_dumps_params={"indent": 1}
     )
+    # A file to keep (exact numbers), not a page to read.
+    response["Content-Disposition"] = f'attachment; filename="study-run-{run.pk}.json"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,13 +4,16 @@ from django import forms
 from django.utils import timezone
 
 from offramp.cases import outcomes
+from offramp.cases.actions import ERR_ASSESSMENT_DATE_FUTURE, ERR_CONTACT_IN_FUTURE, ERR_SNAPSHOT_FUTURE
 from offramp.cases.models import Contact, ExitReason, Goal, OutcomeSnapshot, Plan
+from offramp.formbounds import PlausibleForm
+from offramp.programs.rota import WEEKDAYS
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DEFAULT_DURATION = 15  # minutes: a typical street or office contact
 
 
-class PageForm(forms.Form):
+class PageForm(PlausibleForm):
     """A form that shares the case page with others: its ids are its own (contact_note, exit_note...)."""
 
     id_prefix = ""
@@ -24,20 +27,29 @@ class ContactForm(PageForm):
     """Quick entry from a phone: every field but the note has a default, so a typical contact is one tap."""
 
     id_prefix = "contact"
+    future_errors = {"at": ERR_CONTACT_IN_FUTURE}
 
     kind = forms.ChoiceField(label="How", choices=Contact.Kind.choices, widget=forms.RadioSelect)
     successful = forms.TypedChoiceField(
-        label="Reached the participant?", choices=[("yes", "Reached"), ("no", "Attempt only")],
-        coerce=lambda v: v == "yes", widget=forms.RadioSelect, initial="yes",
-    )  # fmt: skip
+        label="Reached the participant?",
+        choices=[("yes", "Reached"), ("no", "Attempt only")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
     at = forms.DateTimeField(
-        label="When", input_formats=[DATETIME_LOCAL],
+        label="When",
+        input_formats=[DATETIME_LOCAL],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-    )  # fmt: skip
+    )
     duration_minutes = forms.IntegerField(
-        label="Minutes", min_value=0, max_value=24 * 60, required=False, initial=DEFAULT_DURATION,
+        label="Minutes",
+        min_value=0,
+        max_value=24 * 60,
+        required=False,
+        initial=DEFAULT_DURATION,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )  # fmt: skip
+    )
     location = forms.CharField(label="Where", max_length=200, required=False)
     note = forms.CharField(
         label="Note (confidential)", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -91,14 +103,15 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 class GoalAddForm(PageForm):
     id_prefix = "goal_new"
     in_own_words = forms.CharField(
-        label="The goal, in the participant's own words", widget=forms.Textarea(attrs={"rows": 3}),
+        label="The goal, in the participant's own words",
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Write it as they say it. No abstinence or compliance goal is set for them.",
-    )  # fmt: skip
+    )
     area = forms.ChoiceField(label="Area of life", choices=[("", "Choose an area"), *Goal.Area.choices])
     target_date = forms.DateField(label="Target date (optional)", required=False, widget=DATE_INPUT)
 
 
-class GoalEditForm(forms.Form):
+class GoalEditForm(PlausibleForm):
     """One goal's words, area, status and date, and its steps' statuses, based on the version shown."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -111,11 +124,17 @@ class GoalEditForm(forms.Form):
 
     def __init__(self, *args, goal: Goal, steps=(), **kwargs):
         kwargs.setdefault("auto_id", f"goal{goal.pk}_%s")
-        kwargs.setdefault("initial", {
-            "version": goal.version, "in_own_words": goal.in_own_words, "area": goal.area,
-            "status": goal.status, "target_date": goal.target_date,
-            **{f"step_{s.pk}": s.status for s in steps},
-        })  # fmt: skip
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": goal.version,
+                "in_own_words": goal.in_own_words,
+                "area": goal.area,
+                "status": goal.status,
+                "target_date": goal.target_date,
+                **{f"step_{s.pk}": s.status for s in steps},
+            },
+        )
         super().__init__(*args, **kwargs)
         self.goal, self.steps = goal, list(steps)
         for step in self.steps:
@@ -132,7 +151,7 @@ class GoalEditForm(forms.Form):
         return data
 
 
-class StepForm(forms.Form):
+class StepForm(PlausibleForm):
     what = forms.CharField(label="What", max_length=300)
     who = forms.CharField(
         label="Who does it", max_length=100, help_text="The participant, the case manager, a provider…"
@@ -152,9 +171,10 @@ class AgreementForm(PageForm):
         label="How the participant agreed", choices=Plan.Agreement.choices, widget=forms.RadioSelect
     )
     at = forms.DateTimeField(
-        label="When", input_formats=[DATETIME_LOCAL],
+        label="When",
+        input_formats=[DATETIME_LOCAL],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,11 +205,13 @@ def _load_label(user, count: int, soft_limit: int) -> str:
 NO_ANSWER = ("", "No answer")
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(PlausibleForm):
     """One assessment's questions, grouped by domain: every answer optional (the participant may decline).
 
     Fields are named `<domain>__<question>`; `answers()` gives them back as {domain: {question: answer}}.
     """
+
+    future_errors = {"assessed_on": ERR_ASSESSMENT_DATE_FUTURE}
 
     assessed_on = forms.DateField(label="Date of the assessment", widget=DATE_INPUT)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
@@ -224,9 +246,11 @@ def _answer_field(question) -> forms.Field:
         )
     if question.kind == "yes_no":
         return forms.ChoiceField(
-            label=question.label, required=False, choices=[*question.choices, NO_ANSWER],
+            label=question.label,
+            required=False,
+            choices=[*question.choices, NO_ANSWER],
             widget=forms.RadioSelect,
-        )  # fmt: skip
+        )
     return forms.ChoiceField(label=question.label, required=False, choices=[NO_ANSWER, *question.choices])
 
 
@@ -244,6 +268,7 @@ class SnapshotForm(PageForm):
     """Housing, work, income, insurance and ID as of a date, prefilled from the last snapshot."""
 
     id_prefix = "snap"
+    future_errors = {"as_of": ERR_SNAPSHOT_FUTURE}
     reason = forms.ChoiceField(
         label="Why now", choices=OutcomeSnapshot.Reason.choices, widget=forms.RadioSelect
     )
@@ -253,9 +278,11 @@ class SnapshotForm(PageForm):
         label="Employment", choices=[("", "Choose one"), *outcomes.Employment.choices]
     )
     income_sources = forms.MultipleChoiceField(
-        label="Income and benefits (none ticked: none)", required=False,
-        choices=outcomes.IncomeSource.choices, widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+        label="Income and benefits (none ticked: none)",
+        required=False,
+        choices=outcomes.IncomeSource.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
     health_insurance = forms.ChoiceField(
         label="Health insurance", choices=[("", "Choose one"), *outcomes.Insurance.choices]
     )
@@ -263,14 +290,52 @@ class SnapshotForm(PageForm):
 
     def __init__(self, *args, latest=None, monthly_due: bool = True, **kwargs):
         if latest is not None:
-            kwargs.setdefault("initial", {
-                "living_situation": latest.living_situation, "employment": latest.employment,
-                "income_sources": latest.income_sources, "health_insurance": latest.health_insurance,
-                "id_obtained": latest.id_obtained,
-            })  # fmt: skip
+            kwargs.setdefault(
+                "initial",
+                {
+                    "living_situation": latest.living_situation,
+                    "employment": latest.employment,
+                    "income_sources": latest.income_sources,
+                    "health_insurance": latest.health_insurance,
+                    "id_obtained": latest.id_obtained,
+                },
+            )
         super().__init__(*args, **kwargs)
         self.fields["living_situation"].choices = [("", "Choose one"), *outcomes.grouped_living_situations()]
         self.fields["reason"].initial = (
             OutcomeSnapshot.Reason.MONTHLY if monthly_due else OutcomeSnapshot.Reason.CHANGE
         )
         self.fields["as_of"].initial = timezone.localdate()
+
+
+# ---- the on-call rota ----------------------------------------------------------------------
+
+HOURS = [(h, f"{h:02d}:00") for h in range(24)]
+END_HOURS = [(h, f"{h % 24:02d}:00" + (" (midnight)" if h == 24 else "")) for h in range(1, 25)]
+
+
+class ShiftForm(PlausibleForm):
+    user_id = forms.TypedChoiceField(label="Case manager", coerce=int)
+    weekday = forms.TypedChoiceField(
+        label="Weekday",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Choose a day"), *enumerate(WEEKDAYS)],
+    )
+    start_hour = forms.TypedChoiceField(label="From", coerce=int, choices=HOURS, initial=8)
+    end_hour = forms.TypedChoiceField(
+        label="Until",
+        coerce=int,
+        choices=END_HOURS,
+        initial=17,
+        help_text="Earlier than the start: overnight",
+    )
+    fallback = forms.BooleanField(
+        label="Fallback: on call whenever no shift covers the time (day and hours are ignored)",
+        required=False,
+    )
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user_id"].choices = [("", "Choose a case manager"), *((u.pk, str(u)) for u in managers)]

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from offramp.access.fieldcrypt import EncryptedTextField
-from offramp.access.scope import GuardedManager
+from offramp.access.fieldcrypt import EncryptedJSONField, EncryptedTextField
+from offramp.access.models import ProgramScoped
 from offramp.cases import outcomes
 
 
@@ -32,10 +32,9 @@ class ExitReason(models.TextChoices):
     INTAKE_NOT_COMPLETED = "intake_not_completed", "Intake not completed in the window"
 
 
-class Case(models.Model):
+class Case(ProgramScoped):
     """A person's enrolment in a program, from referral to exit."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
     referral = models.ForeignKey(
         "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
@@ -50,8 +49,6 @@ class Case(models.Model):
     intake_due = models.DateField(null=True, blank=True)
     intake_completed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField()
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-opened_at"]
@@ -74,10 +71,9 @@ class Case(models.Model):
         return f"Case {self.pk}"
 
 
-class StatusChange(models.Model):
+class StatusChange(ProgramScoped):
     """The status history of a case; the current status is also kept on the case for fast lists."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_history")
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
@@ -87,8 +83,6 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["at", "id"]
 
@@ -96,7 +90,7 @@ class StatusChange(models.Model):
         return f"{self.from_status or 'new'} -> {self.to_status}"
 
 
-class Contact(models.Model):
+class Contact(ProgramScoped):
     """A contact or attempted contact with a participant: the heart of case management."""
 
     class Kind(models.TextChoices):
@@ -107,7 +101,6 @@ class Contact(models.Model):
         VIDEO = "video", "Video"
         COLLATERAL = "collateral", "Collateral (someone else about the participant)"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(max_length=32, choices=Kind.choices)
     successful = models.BooleanField(
@@ -123,8 +116,6 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["case", "successful", "at"], name="contact_case_at")]
@@ -133,7 +124,7 @@ class Contact(models.Model):
         return f"{self.get_kind_display()} {'contact' if self.successful else 'attempt'}"
 
 
-class Plan(models.Model):
+class Plan(ProgramScoped):
     """The Individual Intervention Plan: the participant's own goals, agreed by them.
 
     `version` rises with every change to the plan or its goals, so a save prepared on an
@@ -144,7 +135,6 @@ class Plan(models.Model):
         SIGNED = "signed", "Signed by the participant"
         VERBAL = "verbal", "Verbal agreement"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
     version = models.PositiveIntegerField(default=1)
     agreed_how = models.CharField(max_length=16, choices=Agreement.choices, blank=True)
@@ -155,13 +145,11 @@ class Plan(models.Model):
     )
     updated_at = models.DateTimeField()
 
-    objects = GuardedManager()
-
     def __str__(self) -> str:
         return f"Plan for case {self.case_id}"
 
 
-class Goal(models.Model):
+class Goal(ProgramScoped):
     """A goal as the participant puts it. There is no abstinence or compliance goal, and no 'failed'."""
 
     class Area(models.TextChoices):
@@ -184,17 +172,15 @@ class Goal(models.Model):
         DONE = "done", "Done"
         SET_ASIDE = "set_aside", "Set aside"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     area = models.CharField(max_length=32, choices=Area.choices)
-    in_own_words = models.TextField(verbose_name="In the participant's own words")
+    # Sealed (AES-256-GCM): a substance-use goal in the participant's words is Part 2 information.
+    in_own_words = EncryptedTextField(verbose_name="In the participant's own words")
     status = models.CharField(max_length=16, choices=Progress.choices, default=Progress.NOT_STARTED)
     target_date = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -203,17 +189,14 @@ class Goal(models.Model):
         return self.get_area_display()
 
 
-class Step(models.Model):
+class Step(ProgramScoped):
     """One step toward a goal: who does what, by when."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
     what = models.CharField(max_length=300)
     who = models.CharField(max_length=100, help_text="The participant, the case manager, a provider...")
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Goal.Progress.choices, default=Goal.Progress.NOT_STARTED)
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["target_date", "id"]
@@ -222,7 +205,7 @@ class Step(models.Model):
         return self.what
 
 
-class Assessment(models.Model):
+class Assessment(ProgramScoped):
     """One critical-needs check or in-depth assessment, with its date: reassessments are new rows.
 
     `answers` holds every domain but substance use as {domain: {question: answer}};
@@ -236,12 +219,12 @@ class Assessment(models.Model):
         CRITICAL = "critical", "Critical-needs check"
         FULL = "full", "In-depth assessment"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     assessed_on = models.DateField()
-    answers = models.JSONField(default=dict, blank=True)
-    substance_use = models.JSONField(default=dict, blank=True)
+    # Both sealed with the field keys: substance use is Part 2, and answers hold free-text notes.
+    answers = EncryptedJSONField(default=dict, blank=True)
+    substance_use = EncryptedJSONField(default=dict, blank=True)
     questions = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     by = models.ForeignKey(
@@ -249,8 +232,6 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
@@ -260,7 +241,7 @@ class Assessment(models.Model):
         return f"{self.get_kind_display()} {self.assessed_on}"
 
 
-class OutcomeSnapshot(models.Model):
+class OutcomeSnapshot(ProgramScoped):
     """A participant's situation as of a date: monthly, and whenever it changes.
 
     Housing uses HMIS CurrentLivingSituation codes (offramp/cases/outcomes.py); the rest are
@@ -271,7 +252,6 @@ class OutcomeSnapshot(models.Model):
         MONTHLY = "monthly", "Monthly check"
         CHANGE = "change", "Something changed"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="snapshots")
     as_of = models.DateField()
     reason = models.CharField(max_length=16, choices=Reason.choices)
@@ -284,8 +264,6 @@ class OutcomeSnapshot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField()
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-as_of", "-id"]

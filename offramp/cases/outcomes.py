@@ -78,9 +78,15 @@ class Employment(models.TextChoices):
 
 
 ON_EMPLOYMENT_CONTINUUM = frozenset(
-    {Employment.LOOKING, Employment.TRAINING, Employment.VOLUNTEER, Employment.INFORMAL,
-     Employment.PART_TIME, Employment.FULL_TIME}
-)  # fmt: skip
+    {
+        Employment.LOOKING,
+        Employment.TRAINING,
+        Employment.VOLUNTEER,
+        Employment.INFORMAL,
+        Employment.PART_TIME,
+        Employment.FULL_TIME,
+    }
+)
 
 
 class IncomeSource(models.TextChoices):

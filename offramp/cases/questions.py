@@ -75,7 +75,7 @@ DEFAULT_QUESTIONS = {
                 "Treatment or care facility",
                 "Jail or hospital",
             ],
-        ),  # fmt: skip
+        ),
         _q("wants_housing", "Do you want help finding housing?"),
     ],
     "income": [
@@ -102,7 +102,7 @@ DEFAULT_QUESTIONS = {
         _q(
             "wants_treatment_info",
             "Would you like information on treatment, including medication for opioid use disorder?",
-        ),  # fmt: skip
+        ),
         _q("naloxone", "Do you have naloxone?"),
     ],
     "legal": [
@@ -116,7 +116,7 @@ DEFAULT_QUESTIONS = {
             "Highest school completed",
             "choice",
             ["Less than high school", "High school or GED", "Some college or training", "Degree"],
-        ),  # fmt: skip
+        ),
         _q("wants_education", "Would you like to go back to school or training?"),
     ],
     "employment": [
@@ -125,7 +125,7 @@ DEFAULT_QUESTIONS = {
             "Are you working now?",
             "choice",
             ["Not working", "Looking for work", "Informal or day work", "Part time", "Full time"],
-        ),  # fmt: skip
+        ),
         _q("wants_work", "Would you like help finding work?"),
     ],
     "transportation": [
@@ -174,9 +174,14 @@ def validate_configuration(config) -> dict:
         seen = set()
         clean[domain] = []
         for n, question in enumerate(questions, start=1):
-            if not isinstance(question, dict) or not all(
-                isinstance(question.get(f), str) and question.get(f).strip() for f in ("key", "label", "kind")
-            ) or question["kind"] not in ANSWER_KINDS:  # fmt: skip
+            if (
+                not isinstance(question, dict)
+                or not all(
+                    isinstance(question.get(f), str) and question.get(f).strip()
+                    for f in ("key", "label", "kind")
+                )
+                or question["kind"] not in ANSWER_KINDS
+            ):
                 raise ValidationError(
                     ERR_CONFIG_QUESTION.format(domain=domain, n=n, kinds=", ".join(ANSWER_KINDS))
                 )
@@ -193,7 +198,7 @@ def validate_configuration(config) -> dict:
 
 def question_set(program) -> dict:
     """Domain key -> questions (dicts), the program's where it set them, else the defaults."""
-    configured = program.configuration.get("assessment_questions") or {}
+    configured = program.setting("assessment_questions")
     return {**DEFAULT_QUESTIONS, **validate_configuration(configured)}
 
 
@@ -211,7 +216,7 @@ def domains_for(kind: str, questions: dict, *, part2: bool) -> list[Domain]:
             questions=tuple(
                 Question(q["key"], q["label"], q["kind"], tuple(q["options"])) for q in questions.get(key, [])
             ),
-        )  # fmt: skip
+        )
         for key, label in groups
     ]
 

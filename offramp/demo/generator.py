@@ -5,38 +5,49 @@ of demographics, doors, offences and statuses is set to resemble the people
 LEAD programs serve (mostly men in their thirties and forties, Black and Native
 people over-represented relative to the general population, most arriving by
 arrest diversion for drug possession). The generator writes with batched raw
-INSERTs (see `_insert`) inside the access layer's trusted block and leaves one
+INSERTs (see `offramp/demo/bulk.py`) inside the access layer's trusted block and leaves one
 audit entry for the run.
 """
 
 import datetime as dt
-import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
-from faker.providers.person.en_US import Provider as EnglishNames
-from faker.providers.person.es_MX import Provider as SpanishNames
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.models import Consent
 from offramp.access.policy import Category
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.accounts.mfa import demo_totp_enrol
 from offramp.cases.models import Case, Contact, ExitReason, Status, StatusChange
+from offramp.demo.bulk import BATCH, first_id, insert_rows, reset_sequences
+from offramp.demo.mix import (
+    AREAS,
+    CONTACT_KINDS,
+    DOORS,
+    EXITS,
+    INACTIVE_REASONS,
+    OFFENCES,
+    PLACES,
+    RACES,
+    STATUSES,
+    STREET_NAMES,
+    Names,
+    weighted,
+)
 from offramp.people import hmis
 from offramp.people.models import Alias, Person
 from offramp.programs.models import Agency, Membership, Program
+from offramp.programs.roles import Role
 from offramp.referrals.actions import protocol_publish_example
 from offramp.referrals.models import Door, Referral
+from offramp.referrals.protocol import Protocol
 
-BATCH = 5000
 SEEDED_MODELS = [Person, Alias, Referral, Case, StatusChange, Contact, Consent]  # written with raw INSERTs
 Progress = Callable[[int, int, str], None]
 
@@ -50,80 +61,6 @@ DEMO_ACCOUNTS = {
     Role.EVALUATOR: ("evaluator", "Jordan", "Whitfield"),
     Role.SYSTEM_ADMIN: ("admin", "Casey", "Nakamura"),
 }
-
-RACES = (  # (HMIS race field, weight)
-    ("black_af_american", 0.36), ("white", 0.38), ("hispanic_latinao", 0.11),
-    ("am_ind_ak_native", 0.08), ("asian", 0.03), ("native_hi_pacific", 0.02), ("mid_east_n_african", 0.02),
-)  # fmt: skip
-DOORS = ((Door.ARREST, 0.62), (Door.SOCIAL_CONTACT, 0.28), (Door.COMMUNITY, 0.10))
-OFFENCES = (  # (local statute, NIBRS code, description, weight)
-    ("RCW 69.50.4013", "35A", "Possession of a controlled substance", 0.46),
-    ("RCW 69.50.401", "35A", "Delivery of a controlled substance, under 3 g", 0.12),
-    ("RCW 69.50.412", "35B", "Drug paraphernalia", 0.06),
-    ("RCW 9A.88.030", "40A", "Prostitution", 0.08),
-    ("RCW 9A.56.050", "23H", "Theft in the third degree", 0.16),  # as the Seattle example protocol maps it
-    ("RCW 9A.52.080", "90J", "Criminal trespass in the second degree", 0.08),
-    ("SMC 12A.20.050", "90Z", "Pedestrian interference", 0.04),
-)  # fmt: skip
-STATUSES = (
-    (Status.REFERRED, 0.10), (Status.ACTIVE, 0.42), (Status.INACTIVE, 0.14), (Status.REENGAGED, 0.04),
-    (Status.EXITED, 0.30),
-)  # fmt: skip
-EXITS = (
-    (ExitReason.GOALS_MET, 0.30), (ExitReason.CHOSE_TO_LEAVE, 0.18), (ExitReason.MOVED, 0.16),
-    (ExitReason.NO_CONTACT, 0.20), (ExitReason.LONG_TERM_INCARCERATION, 0.08), (ExitReason.DECEASED, 0.03),
-    (ExitReason.INTAKE_NOT_COMPLETED, 0.05),
-)  # fmt: skip
-INACTIVE_REASONS = ("No contact in 30 days", "In jail, short stay", "In hospital", "Staying out of the area")
-CONTACT_KINDS = (
-    (Contact.Kind.STREET_OUTREACH, 0.34), (Contact.Kind.IN_PERSON, 0.30), (Contact.Kind.PHONE, 0.18),
-    (Contact.Kind.TEXT, 0.12), (Contact.Kind.COLLATERAL, 0.04), (Contact.Kind.VIDEO, 0.02),
-)  # fmt: skip
-AREAS = (
-    "Downtown",
-    "Belltown",
-    "Pioneer Square",
-    "Rainier Valley",
-    "University",
-    "Waterfront",
-    "North Precinct",
-)
-PLACES = (
-    "Third and Pine",
-    "the transit centre",
-    "Harbor Park",
-    "the library steps",
-    "Fifth and Main",
-    "the pier",
-)
-STREET_NAMES = ("Smokey", "Red", "Junior", "Slim", "Tiny", "Shorty", "Bear", "Lucky", "Cuz", "Dre", "Mama T")
-
-
-def _weighted(pairs):
-    """Values and cumulative weights: random.choices is O(n) per call with plain weights."""
-    values, weights = zip(*[(p[0], p[-1]) for p in pairs], strict=True)
-    return values, list(itertools.accumulate(weights))
-
-
-class _Names:
-    def __init__(self):
-        self.male, self.male_w = _weighted(EnglishNames.first_names_male.items())
-        self.female, self.female_w = _weighted(EnglishNames.first_names_female.items())
-        self.last, self.last_w = _weighted(EnglishNames.last_names.items())
-
-    def first(self, rng, sex, hispanic):
-        if hispanic:
-            return rng.choice(
-                SpanishNames.first_names_male if sex == hmis.Sex.MALE else SpanishNames.first_names_female
-            )
-        if sex == hmis.Sex.MALE:
-            return rng.choices(self.male, cum_weights=self.male_w)[0]
-        return rng.choices(self.female, cum_weights=self.female_w)[0]
-
-    def surname(self, rng, hispanic):
-        if hispanic and rng.random() < 0.8:
-            return rng.choice(SpanishNames.last_names)
-        return rng.choices(self.last, cum_weights=self.last_w)[0]
 
 
 @dataclass(frozen=True)
@@ -150,7 +87,7 @@ def seed_program(
     rng = random.Random(seed)
     now = now or timezone.now()
     report = progress or (lambda done, total, message: None)
-    names = _Names()
+    names = Names()
     with transaction.atomic(), trusted("demo.seed"):
         program = _program(slug)
         agencies = _agencies(program)
@@ -161,7 +98,7 @@ def seed_program(
             size = min(BATCH, people - start)
             _batch(rng, names, program, agencies, officers, managers, size, now, made)
             report(start + size, people, f"{start + size:,} of {people:,} people")
-        _reset_sequences()
+        reset_sequences(SEEDED_MODELS)
         audit_record(
             actor=Actor.system("seed", program=program),
             action=Action.SEED,
@@ -246,73 +183,14 @@ def _staff(program, agencies, people):
     return officers, managers
 
 
-def _insert(model, columns, rows):
-    """Insert plain tuples into `model`'s table; the ORM's bulk_create is too slow for 100,000 people.
-
-    bulk_create spends most of the seed's time building model instances and
-    compiling SQL with a per-field get_db_prep_save; a prepared INSERT run with
-    executemany skips both. Rows carry their own primary keys (see `_first_id`)
-    and values already adapted for the database. Columns not given (created_at,
-    nullable notes and the like) get the field's default, as a model instance
-    would, with auto_now_add fields set to the time of the insert.
-
-    Raw SQL bypasses GuardedManager. That is acceptable here only because the
-    generator runs inside trusted() and writes invented data; nothing else
-    should copy this.
-    """
-    if not rows:
-        return
-    ops = connection.ops
-    fields = [model._meta.get_field(name) for name in columns]
-    given = {field.name for field in fields}
-    defaults = []
-    for field in model._meta.concrete_fields:
-        if field.primary_key or field.name in given:
-            continue
-        value = timezone.now() if getattr(field, "auto_now_add", False) else field.get_default()
-        fields.append(field)
-        defaults.append(field.get_db_prep_save(value, connection))
-    if defaults:
-        extra = tuple(defaults)
-        rows = [row + extra for row in rows]
-    quote = ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    names = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join(["%s"] * (len(fields) + 1))
-    # Quoted names from the model's own metadata; every value is a parameter.
-    sql = f"INSERT INTO {table} ({pk}, {names}) VALUES ({marks})"  # noqa: S608  # nosec B608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
-
-
-def _first_id(model):
-    """The next free primary key. Safe inside the seed's transaction: SQLite holds the write lock
-    (IMMEDIATE), and the sequences are reset after the seed so later ORM inserts do not collide."""
-    quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX({pk}) FROM {table}")  # noqa: S608  # nosec B608
-        return (cursor.fetchone()[0] or 0) + 1
-
-
-def _reset_sequences():
-    """Point PostgreSQL's id sequences past the ids the seed chose itself (a no-op on SQLite)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), SEEDED_MODELS)
-    if statements:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
 def _batch(rng, names, program, agencies, officers, managers, size, now, made):
-    race_fields, race_w = _weighted(RACES)
-    doors, door_w = _weighted(DOORS)
-    statuses, status_w = _weighted(STATUSES)
-    exits, exit_w = _weighted(EXITS)
-    kinds, kind_w = _weighted(CONTACT_KINDS)
-    _offences, offence_w = _weighted(OFFENCES)
-    window = program.setting("intake_window_days")
+    race_fields, race_w = weighted(RACES)
+    doors, door_w = weighted(DOORS)
+    statuses, status_w = weighted(STATUSES)
+    exits, exit_w = weighted(EXITS)
+    kinds, kind_w = weighted(CONTACT_KINDS)
+    _offences, offence_w = weighted(OFFENCES)
+    window = program.setting("intake_window_days") or Protocol.intake_window_days
     five_years = 5 * 365 * 24 * 3600
     when = connection.ops.adapt_datetimefield_value
     day = connection.ops.adapt_datefield_value
@@ -320,7 +198,7 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
     race_columns = list(hmis.RACE_FIELDS)
 
     # People: rows are tuples in the order of the column list next to each insert.
-    person_id = _first_id(Person)
+    person_id = first_id(Person)
     persons, firsts, plans = [], [], []
     for i in range(size):
         sex = hmis.Sex.MALE if rng.random() < 0.7 else hmis.Sex.FEMALE
@@ -342,9 +220,20 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
             [hmis.NoYesReasons.NO, hmis.NoYesReasons.YES, hmis.NoYesReasons.NOT_COLLECTED], [0.85, 0.07, 0.08]
         )[0]
         persons.append(
-            (person_id + i, pid, first, middle, last, preferred, day(dob), dob_quality, sex, veteran,
-             *flags.values())
-        )  # fmt: skip
+            (
+                person_id + i,
+                pid,
+                first,
+                middle,
+                last,
+                preferred,
+                day(dob),
+                dob_quality,
+                sex,
+                veteran,
+                *flags.values(),
+            )
+        )
         firsts.append(first)
         plans.append(
             (
@@ -353,12 +242,22 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
                 rng.choices(statuses, cum_weights=status_w)[0],
             )
         )
-    _insert(
+    insert_rows(
         Person,
-        ["program", "legal_first_name", "legal_middle_name", "legal_last_name", "preferred_name",
-         "date_of_birth", "dob_data_quality", "sex", "veteran_status", *race_columns],
+        [
+            "program",
+            "legal_first_name",
+            "legal_middle_name",
+            "legal_last_name",
+            "preferred_name",
+            "date_of_birth",
+            "dob_data_quality",
+            "sex",
+            "veteran_status",
+            *race_columns,
+        ],
         persons,
-    )  # fmt: skip
+    )
     person_ids = [row[0] for row in persons]
 
     aliases = [
@@ -368,15 +267,15 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
         for person, first in zip(person_ids, firsts, strict=True)
         if rng.random() < 0.15
     ]
-    alias_id = _first_id(Alias)
-    _insert(
+    alias_id = first_id(Alias)
+    insert_rows(
         Alias,
         ["program", "person", "first_name", "last_name"],
         [(alias_id + i, *alias) for i, alias in enumerate(aliases)],
     )
 
     # Referrals are written after the cases are planned: a pending intake moves its referral date.
-    referral_id = _first_id(Referral)
+    referral_id = first_id(Referral)
     police_id, provider_id = agencies[Agency.Kind.POLICE].pk, agencies[Agency.Kind.PROVIDER].pk
     referrals = []
     for i, (person, (referred_at, door, _status)) in enumerate(zip(person_ids, plans, strict=True)):
@@ -385,15 +284,24 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
         arrest = door == Door.ARREST
         referrals.append(
             [
-                referral_id + i, pid, person, door, referred_at, rng.choice(PLACES), rng.choice(AREAS),
-                rng.choice(officers).pk if police else None, police_id if police else provider_id,
+                referral_id + i,
+                pid,
+                person,
+                door,
+                referred_at,
+                rng.choice(PLACES),
+                rng.choice(AREAS),
+                rng.choice(officers).pk if police else None,
+                police_id if police else provider_id,
                 "" if police else "Downtown business improvement district",
-                statute if arrest else "", nibrs if arrest else "", description if police else "",
+                statute if arrest else "",
+                nibrs if arrest else "",
+                description if police else "",
                 f"{referred_at:%y}-{rng.randrange(10**6):06d}" if arrest else "",
             ]
-        )  # fmt: skip
+        )
 
-    case_id = _first_id(Case)
+    case_id = first_id(Case)
     cases, plans_after = [], []
     manager_ids = [manager.pk for manager in managers]
     for i, (person, referral, (referred_at, door, status)) in enumerate(
@@ -427,9 +335,21 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
         manager = rng.choice(manager_ids) if rng.random() < 0.97 else None
         intake_due = day((referred_at + dt.timedelta(days=window)).date()) if door == Door.ARREST else None
         cases.append(
-            (case_id + i, pid, person, referral[0], manager, status, reason, exit_reason, when(referred_at),
-             intake_due, when(intake_at), when(changed_at))
-        )  # fmt: skip
+            (
+                case_id + i,
+                pid,
+                person,
+                referral[0],
+                manager,
+                status,
+                reason,
+                exit_reason,
+                when(referred_at),
+                intake_due,
+                when(intake_at),
+                when(changed_at),
+            )
+        )
         plans_after.append((person, status, reason, exit_reason, referred_at, intake_at, changed_at))
 
     changes, contacts, consents = [], [], []
@@ -448,51 +368,89 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
         for _ in range(min(int(rng.expovariate(1 / 5)) + 1, 40)):
             at = intake_at + dt.timedelta(seconds=rng.uniform(0, span))
             contacts.append(
-                (pid, case_pk, rng.choices(kinds, cum_weights=kind_w)[0], rng.random() < 0.72, when(at),
-                 rng.choice(PLACES), rng.choice((5, 10, 15, 20, 30, 45, 60)), manager)
-            )  # fmt: skip
+                (
+                    pid,
+                    case_pk,
+                    rng.choices(kinds, cum_weights=kind_w)[0],
+                    rng.random() < 0.72,
+                    when(at),
+                    rng.choice(PLACES),
+                    rng.choice((5, 10, 15, 20, 30, 45, 60)),
+                    manager,
+                )
+            )
         if rng.random() < 0.85:
             consents.append((pid, person, when(intake_at)))
 
     for referral in referrals:
         referral[4] = when(referral[4])
-    _insert(
+    insert_rows(
         Referral,
-        ["program", "person", "door", "referred_at", "location", "area", "referring_officer",
-         "referring_agency", "referrer_name", "offence_statute", "offence_nibrs", "offence_description",
-         "incident_number"],
+        [
+            "program",
+            "person",
+            "door",
+            "referred_at",
+            "location",
+            "area",
+            "referring_officer",
+            "referring_agency",
+            "referrer_name",
+            "offence_statute",
+            "offence_nibrs",
+            "offence_description",
+            "incident_number",
+        ],
         [tuple(referral) for referral in referrals],
-    )  # fmt: skip
-    _insert(
+    )
+    insert_rows(
         Case,
-        ["program", "person", "referral", "case_manager", "status", "status_reason", "exit_reason",
-         "opened_at", "intake_due", "intake_completed_at", "status_changed_at"],
+        [
+            "program",
+            "person",
+            "referral",
+            "case_manager",
+            "status",
+            "status_reason",
+            "exit_reason",
+            "opened_at",
+            "intake_due",
+            "intake_completed_at",
+            "status_changed_at",
+        ],
         cases,
-    )  # fmt: skip
-    change_id = _first_id(StatusChange)
-    _insert(
+    )
+    change_id = first_id(StatusChange)
+    insert_rows(
         StatusChange,
         ["program", "case", "from_status", "to_status", "reason", "at", "by"],
         [(change_id + i, *row) for i, row in enumerate(changes)],
     )
-    contact_id = _first_id(Contact)
-    _insert(
+    contact_id = first_id(Contact)
+    insert_rows(
         Contact,
         ["program", "case", "kind", "successful", "at", "location", "duration_minutes", "by"],
         [(contact_id + i, *row) for i, row in enumerate(contacts)],
     )
-    consent_id = _first_id(Consent)
+    consent_id = first_id(Consent)
     categories = connection.ops.adapt_json_value([Category.STATUS, Category.LEGAL], None)
-    _insert(
+    insert_rows(
         Consent,
         ["program", "person", "signed_at", "recipient_class", "recipient_name", "categories", "purpose"],
         [
-            (consent_id + i, program_id, person, signed_at, Consent.Recipient.PROSECUTOR,
-             "Cascade County Prosecuting Attorney", categories,
-             "Coordinate charging decisions with LEAD participation")
+            (
+                consent_id + i,
+                program_id,
+                person,
+                signed_at,
+                Consent.Recipient.PROSECUTOR,
+                "Cascade County Prosecuting Attorney",
+                categories,
+                "Coordinate charging decisions with LEAD participation",
+            )
             for i, (program_id, person, signed_at) in enumerate(consents)
         ],
-    )  # fmt: skip
+    )
     made["people"] += len(persons)
     made["cases"] += len(cases)
     made["contacts"] += len(contacts)

@@ -8,14 +8,14 @@ from django.contrib.auth import get_user_model
 
 from offramp.accounts.mfa import demo_totp_enrol
 from offramp.demo.generator import DEMO_ACCOUNTS
+from offramp.privatefiles import private_write
 
 
 def demo_password(data_dir: Path | None = None) -> str:
     """One password for every demo login, generated once per data folder and kept there."""
     path = (data_dir or settings.DATA_DIR) / "demo_password"
     if not path.exists():
-        path.write_text(f"lead-{secrets.token_hex(4)}-demo", encoding="utf-8")
-        path.chmod(0o600)
+        private_write(path, f"lead-{secrets.token_hex(4)}-demo")
     return path.read_text(encoding="utf-8").strip()
 
 

@@ -8,7 +8,9 @@ from offramp.jobs.progress import job_report
 def seed_more(context: TaskContext, *, people: int, seed: int, slug: str) -> dict:
     """Add synthetic people to a demo program in the background, reporting progress."""
     result = seed_program(
-        people=people, seed=seed, slug=slug,
+        people=people,
+        seed=seed,
+        slug=slug,
         progress=lambda done, total, message: job_report(context, done=done, total=total, message=message),
-    )  # fmt: skip
+    )
     return {"people": result.people, "cases": result.cases, "contacts": result.contacts}

@@ -6,11 +6,16 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import CONFIGURE
 from offramp.demo.tasks import seed_more
 from offramp.jobs.progress import job_start
 
 PEOPLE_PER_CLICK = 250
+
+
+def demo_context(request) -> dict:
+    """Template context: how many people the demo's "add synthetic people" button adds."""
+    return {"demo_people": PEOPLE_PER_CLICK}
 
 
 @require_POST
@@ -20,7 +25,7 @@ def seed(request):
     if settings.MODE != "demo":
         raise Http404("Not found")
     actor = request.actor
-    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    actor.require(*CONFIGURE)
     job = job_start(
         seed_more,
         title=f"Adding {PEOPLE_PER_CLICK} synthetic people",

@@ -14,12 +14,11 @@ from offramp.directory.hsds import BY_NAME, LOAD_ORDER, column
 from offramp.directory.models import MODELS
 from offramp.directory.reading import Dataset, read_path
 from offramp.directory.validation import validate
+from offramp.files.problems import InvalidFile
 
 IMPORT = "import"  # the audit action of a directory import
 NOTHING_TO_IMPORT = "The file holds no directory records."
 NOT_LOADED = "{count} problem(s); nothing was loaded."
-MORE_PROBLEMS = "… and {count} more problem(s)."
-SHOWN_PROBLEMS = 100
 BATCH = 500
 
 
@@ -53,16 +52,19 @@ def _stored(program) -> tuple[dict, dict]:
 
 def _refuse(actor: Actor, data: Dataset, source: str):
     errors = data.errors
-    audit_record(actor=actor, action=IMPORT, object_type="Directory", outcome=AuditEntry.Outcome.FAILED,
-                 detail={"source": source, "problems": len(errors)})  # fmt: skip
-    messages = [NOT_LOADED.format(count=len(errors))] + [str(p) for p in errors[:SHOWN_PROBLEMS]]
-    if len(errors) > SHOWN_PROBLEMS:
-        messages.append(MORE_PROBLEMS.format(count=len(errors) - SHOWN_PROBLEMS))
-    raise ValidationError(messages)
+    audit_record(
+        actor=actor,
+        action=IMPORT,
+        object_type="Directory",
+        outcome=AuditEntry.Outcome.FAILED,
+        detail={"source": source, "problems": len(errors)},
+    )
+    raise ValidationError([NOT_LOADED.format(count=len(errors)), *InvalidFile(errors).messages])
 
 
-def directory_import(*, actor: Actor, path: Path | None = None, data: Dataset | None = None,
-                     source: str = "") -> ImportResult:  # fmt: skip
+def directory_import(
+    *, actor: Actor, path: Path | None = None, data: Dataset | None = None, source: str = ""
+) -> ImportResult:
     """Load an HSDS file into the program's directory, whole or not at all.
 
     A record whose id the directory already holds is replaced by the file's version
@@ -87,8 +89,12 @@ def directory_import(*, actor: Actor, path: Path | None = None, data: Dataset | 
             rows = data.rows[table]
             if rows:
                 _load_table(actor.program, table, rows, result)
-        detail = {"source": source, "created": sum(result.created.values()),
-                  "updated": sum(result.updated.values()), "warnings": len(result.warnings)}  # fmt: skip
+        detail = {
+            "source": source,
+            "created": sum(result.created.values()),
+            "updated": sum(result.updated.values()),
+            "warnings": len(result.warnings),
+        }
         audit_record(actor=actor, action=IMPORT, object_type="Directory", detail=detail)
     return result
 

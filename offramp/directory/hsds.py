@@ -352,11 +352,28 @@ BY_PATH = {t.path: t for t in TABLES}
 
 # Tables in an order where every foreign key points to a table listed earlier.
 LOAD_ORDER = (
-    "organization", "program", "service", "location", "service_at_location", "contact", "phone",
-    "language", "address", "schedule", "funding", "service_area", "required_document", "accessibility",
-    "cost_option", "organization_identifier", "taxonomy", "taxonomy_term", "attribute", "metadata",
+    "organization",
+    "program",
+    "service",
+    "location",
+    "service_at_location",
+    "contact",
+    "phone",
+    "language",
+    "address",
+    "schedule",
+    "funding",
+    "service_area",
+    "required_document",
+    "accessibility",
+    "cost_option",
+    "organization_identifier",
+    "taxonomy",
+    "taxonomy_term",
+    "attribute",
+    "metadata",
     "meta_table_description",
-)  # fmt: skip
+)
 
 # Columns renamed in the database: `id` is the HSDS identifier, and a service's HSDS
 # `program_id` would clash with the offramp program every directory row belongs to.
@@ -453,6 +470,11 @@ ATTACHED_FIELDS = {"attribute": ("link_id", "link_entity"), "metadata": ("resour
 
 # The fields of a paginated HSDS API list ({"contents": [...]}).
 PAGE_FIELDS = {
-    "total_items": "number", "total_pages": "number", "page_number": "number", "size": "number",
-    "first_page": "boolean", "last_page": "boolean", "empty": "boolean",
-}  # fmt: skip
+    "total_items": "number",
+    "total_pages": "number",
+    "page_number": "number",
+    "size": "number",
+    "first_page": "boolean",
+    "last_page": "boolean",
+    "empty": "boolean",
+}

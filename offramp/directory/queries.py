@@ -27,7 +27,7 @@ from offramp.directory.models import (
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
-)  # fmt: skip
+)
 
 OPEN_STATUSES = ("active", "temporarily closed")
 RESULT_LIMIT = 50
@@ -77,8 +77,10 @@ def search_options(actor: Actor) -> dict:
     terms = TaxonomyTerm.objects.filter(program=actor.program).order_by("name").values_list("hsds_id", "name")
     languages = (
         Language.objects.filter(program=actor.program, name__isnull=False)
-        .order_by("name").values_list("name", flat=True).distinct()
-    )  # fmt: skip
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
     return {"needs": [(str(i), n) for i, n in terms], "languages": sorted(set(languages))}
 
 
@@ -130,9 +132,11 @@ def service_search(actor: Actor, query: SearchFilter) -> list[ServiceResult]:
     if query.text:
         organizations = Organization.objects.filter(program=program, name__icontains=query.text)
         services = services.filter(
-            Q(name__icontains=query.text) | Q(alternate_name__icontains=query.text)
-            | Q(description__icontains=query.text) | Q(organization_id__in=organizations.values("hsds_id"))
-        )  # fmt: skip
+            Q(name__icontains=query.text)
+            | Q(alternate_name__icontains=query.text)
+            | Q(description__icontains=query.text)
+            | Q(organization_id__in=organizations.values("hsds_id"))
+        )
     if query.need:
         linked = Attribute.objects.filter(
             program=program, taxonomy_term_id__in=_narrower(program, query.need)
@@ -180,9 +184,10 @@ def _address(address) -> str:
 def _results(program, services: list, distances: dict) -> list[ServiceResult]:
     ids = [s.hsds_id for s in services]
     orgs = dict(
-        Organization.objects.filter(program=program, hsds_id__in=[s.organization_id for s in services])
-        .values_list("hsds_id", "name")
-    )  # fmt: skip
+        Organization.objects.filter(
+            program=program, hsds_id__in=[s.organization_id for s in services]
+        ).values_list("hsds_id", "name")
+    )
     sal = defaultdict(list)  # service -> [(sal id, location id)]
     for sid, sal_id, lid in ServiceAtLocation.objects.filter(program=program, service_id__in=ids).values_list(
         "service_id", "hsds_id", "location_id"
@@ -237,14 +242,22 @@ def _results(program, services: list, distances: dict) -> list[ServiceResult]:
         )
         hours = next((schedules[owner] for owner in owners if schedules[owner]), [])
         address = next((a for lid in places for a in addresses[lid]), None)
-        results.append(ServiceResult(
-            hsds_id=str(s.hsds_id), name=s.name or "", status=s.status or "",
-            organization=orgs.get(s.organization_id, ""),
-            description=s.description or "", eligibility=s.eligibility_description or "", url=s.url or "",
-            languages=sorted(spoken), hours=[h for h in (_hours(x) for x in hours) if h],
-            phone=phone.number if phone else "", address=_address(address) if address else "",
-            distance=round(distances[s.hsds_id], 1) if s.hsds_id in distances else None,
-        ))  # fmt: skip
+        results.append(
+            ServiceResult(
+                hsds_id=str(s.hsds_id),
+                name=s.name or "",
+                status=s.status or "",
+                organization=orgs.get(s.organization_id, ""),
+                description=s.description or "",
+                eligibility=s.eligibility_description or "",
+                url=s.url or "",
+                languages=sorted(spoken),
+                hours=[h for h in (_hours(x) for x in hours) if h],
+                phone=phone.number if phone else "",
+                address=_address(address) if address else "",
+                distance=round(distances[s.hsds_id], 1) if s.hsds_id in distances else None,
+            )
+        )
     return results
 
 
@@ -270,6 +283,10 @@ def directory_rows(actor: Actor, *, purpose: str) -> dict:
                 values[f.name] = str(value) if f.kind == "uuid" else value
             items.append(values)
         rows[spec.name] = items
-    audit_record(actor=actor, action=Action.EXPORT, object_type="Directory",
-                 detail={"purpose": purpose, "records": sum(len(v) for v in rows.values())})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="Directory",
+        detail={"purpose": purpose, "records": sum(len(v) for v in rows.values())},
+    )
     return rows

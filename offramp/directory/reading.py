@@ -9,21 +9,24 @@ with datapackage.json), or a folder or zip of JSON files. Pure: no database.
 
 import csv
 import io
-import json
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from offramp.directory.checks import coerce
 from offramp.directory.hsds import ATTACHED_FIELDS, BY_NAME, BY_PATH, NESTING, PAGE_FIELDS, F
+from offramp.files.archives import read_zip
+from offramp.files.cells import unsafe_cell
+from offramp.files.documents import load_json, read_text
+from offramp.files.problems import InvalidFile, Problem
 
-API_BASE_FIELDS = {"version": F("version", "text"), "profile": F("profile", "uri"),
-                   "openapi_url": F("openapi_url", "uri")}  # fmt: skip
+API_BASE_FIELDS = {
+    "version": F("version", "text"),
+    "profile": F("profile", "uri"),
+    "openapi_url": F("openapi_url", "uri"),
+}
 
 MAX_BYTES = 50 * 1024 * 1024  # a whole county's directory is a few MB; refuse anything absurd
 
-NOT_JSON = "is not valid JSON: {error}"
-NOT_UTF8 = "is not UTF-8 text"
 NOT_AN_OBJECT = "must be a JSON object"
 NOT_A_LIST = "must be a list of objects"
 UNKNOWN_SHAPE = "is not an HSDS object: expected a service, organization, service at location, location, taxonomy or taxonomy term (or a list of them)"  # noqa: E501
@@ -35,24 +38,14 @@ CONFLICT = "differs where the same record appears at {where} ({a!r} there, {b!r}
 CONTRADICTS_NESTING = "is {value} but the record sits under {table} {parent}"
 NO_DATAPACKAGE = "no datapackage.json: read the CSV files by their HSDS names"
 BAD_DATAPACKAGE = "datapackage.json has no list of resources"
-TOO_BIG = "is larger than 50 MB"
 NOTHING = "holds no HSDS files (.json, or .csv with datapackage.json)"
 NO_SUCH_PATH = "does not exist"
 MISSING_VERSION = "is required: the HSDS version the API follows"
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    where: str  # "line 3", "$.phones[0]", or "" for the whole file
-    field: str
-    message: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        place = ", ".join(part for part in (self.file, self.where) if part)
-        name = f"field “{self.field}” " if self.field else ""
-        return f"{place}: {name}{self.message}"
+def place(where: int | str) -> str:
+    """A record's place in its file, as a message names it: "line 3" or "$.phones[0]"."""
+    return f"line {where}" if isinstance(where, int) else where
 
 
 @dataclass
@@ -60,7 +53,7 @@ class Row:
     table: str
     values: dict  # HSDS field name -> value; absent fields are missing
     file: str
-    where: str
+    where: int | str  # a CSV line, or a JSON path such as "$.phones[0]"
 
 
 @dataclass
@@ -69,10 +62,14 @@ class Dataset:
     problems: list = field(default_factory=list)
 
     def error(self, file, where, field_name, message):
-        self.problems.append(Problem(file, where, field_name, message))
+        self.problems.append(Problem(message, file=file, where=where, field=field_name))
 
     def warn(self, file, where, field_name, message):
-        self.problems.append(Problem(file, where, field_name, message, warning=True))
+        self.problems.append(Problem(message, file=file, where=where, field=field_name, warning=True))
+
+    def refused(self, exc: InvalidFile) -> None:
+        """A file the shared reader refused (not UTF-8, not JSON, too deep, not a zip, ...)."""
+        self.problems.extend(exc.problems)
 
     @property
     def errors(self) -> list:
@@ -96,8 +93,12 @@ class Dataset:
             if name not in earlier.values:
                 earlier.values[name] = value
             elif earlier.values[name] != value:
-                self.error(row.file, row.where, name,
-                           CONFLICT.format(where=earlier.where, a=earlier.values[name], b=value))  # fmt: skip
+                self.error(
+                    row.file,
+                    row.where,
+                    name,
+                    CONFLICT.format(where=place(earlier.where), a=earlier.values[name], b=value),
+                )
         return earlier
 
 
@@ -163,9 +164,14 @@ def _walk(data: Dataset, obj, table: str, file: str, where: str, parent=None) ->
             child_id = _walk(data, obj[key], nest.table, file, inner, (table, values["id"], nest))
             if nest.link == "parent" and child_id is not None:
                 if values.get(nest.field, child_id) != child_id:
-                    data.error(file, where, nest.field,
-                               CONTRADICTS_NESTING.format(value=values[nest.field], table=nest.table,
-                                                          parent=child_id))  # fmt: skip
+                    data.error(
+                        file,
+                        where,
+                        nest.field,
+                        CONTRADICTS_NESTING.format(
+                            value=values[nest.field], table=nest.table, parent=child_id
+                        ),
+                    )
                 values[nest.field] = child_id
     data.add(Row(table, values, file, where))
     return values["id"]
@@ -288,7 +294,7 @@ def _read_flat_row(data, spec, raw: dict, file, where, *, from_text, seen: dict)
     if values["id"] in seen:
         data.error(file, where, "id", DUPLICATE_ID.format(where=seen[values["id"]]))
         return
-    seen[values["id"]] = where
+    seen[values["id"]] = place(where)
     data.rows[spec.name][values["id"]] = Row(spec.name, values, file, where)
 
 
@@ -296,11 +302,12 @@ def read_csv(data: Dataset, text: str, spec, file: str) -> None:
     reader = csv.DictReader(io.StringIO(text))
     for column in reader.fieldnames or ():
         if spec.field(column) is None:
-            data.warn(file, "line 1", column, UNKNOWN_FIELD)
+            data.warn(file, 1, column, UNKNOWN_FIELD)
     seen = {}
     for raw in reader:
         raw.pop(None, None)  # cells beyond the header
-        _read_flat_row(data, spec, raw, file, f"line {reader.line_num}", from_text=True, seen=seen)
+        raw = {k: unsafe_cell(v) if isinstance(v, str) else v for k, v in raw.items()}
+        _read_flat_row(data, spec, raw, file, reader.line_num, from_text=True, seen=seen)
 
 
 def _table_paths(data: Dataset, files: dict) -> dict:
@@ -310,9 +317,9 @@ def _table_paths(data: Dataset, files: dict) -> dict:
         data.warn("datapackage.json", "", "", NO_DATAPACKAGE)
         return {t.name: t.path for t in BY_PATH.values()}
     try:
-        package = json.loads(descriptor)
-    except (ValueError, UnicodeDecodeError) as exc:
-        data.error("datapackage.json", "", "", NOT_JSON.format(error=exc))
+        package = load_json(descriptor, file="datapackage.json")
+    except InvalidFile as exc:
+        data.refused(exc)
         return {}
     resources = package.get("resources") if isinstance(package, dict) else None
     if not isinstance(resources, list):
@@ -333,9 +340,9 @@ def _table_paths(data: Dataset, files: dict) -> dict:
 
 def _decode(data: Dataset, name: str, raw: bytes) -> str | None:
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        data.error(name, "", "", NOT_UTF8)
+        return read_text(raw, file=name, max_bytes=MAX_BYTES)
+    except InvalidFile as exc:
+        data.refused(exc)
         return None
 
 
@@ -359,13 +366,10 @@ def read_files(files: dict[str, bytes]) -> Dataset:
             if text is not None:
                 read_csv(data, text, spec, name)
     for name in sorted(jsons):
-        text = _decode(data, name, jsons[name])
-        if text is None:
-            continue
         try:
-            doc = json.loads(text)
-        except ValueError as exc:
-            data.error(name, "", "", NOT_JSON.format(error=exc))
+            doc = load_json(jsons[name], file=name, max_bytes=MAX_BYTES)
+        except InvalidFile as exc:
+            data.refused(exc)
             continue
         read_json_document(data, doc, name)
     return data
@@ -381,25 +385,12 @@ def read_path(path: Path) -> Dataset:
     if path.is_dir():
         files = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.is_file()}
     elif path.suffix.lower() == ".zip":
-        files = read_zip(path)
-        if files is None:
+        try:
+            files = read_zip(path, max_bytes=MAX_BYTES)
+        except InvalidFile as exc:
             data = Dataset()
-            data.error(path.name, "", "", TOO_BIG)
+            data.refused(exc)
             return data
     else:
         files = {path.name: path.read_bytes()}
     return read_files(files)
-
-
-def read_zip(path) -> dict | None:
-    """The files in a zip, by base name (a package zipped with its folder reads the same)."""
-    files, total = {}, 0
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            total += info.file_size
-            if total > MAX_BYTES:  # the declared sizes, checked before anything is inflated
-                return None
-            files[PurePosixPath(info.filename).name] = archive.read(info)
-    return files

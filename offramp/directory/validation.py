@@ -12,7 +12,7 @@ is kept as given.
 """
 
 from offramp.directory.hsds import TABLES
-from offramp.directory.reading import Dataset
+from offramp.directory.reading import Dataset, place
 
 REQUIRED = "is required"
 NOT_UNIQUE = "must be unique, but {value!r} is also used by {other}"
@@ -49,7 +49,7 @@ def validate(data: Dataset, known: dict | None = None, taken: dict | None = None
                             row.file, row.where, f.name, NOT_UNIQUE.format(value=value, other=used[value])
                         )
                     else:
-                        used[value] = f"{row.where} of {row.file}"
+                        used[value] = f"{place(row.where)} of {row.file}"
                 if f.ref and value not in data.rows[f.ref] and value not in known.get(f.ref, ()):
                     message = MISSING_REQUIRED_REF if f.required else MISSING_OPTIONAL_REF
                     problem = data.error if f.required else data.warn

@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET, require_http_methods
 
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import CONFIGURE
 from offramp.directory import actions, queries
 from offramp.directory.forms import SearchForm, UploadForm
 from offramp.directory.writing import to_json, to_tabular
+from offramp.files.problems import MAX_SHOWN
 
 UPLOAD_SUFFIXES = {".json", ".zip"}
 WRONG_SUFFIX = "Upload a .json file or a .zip of the data package."
@@ -43,7 +44,7 @@ def manage(request):
     loads in about a second, and the person uploading wants the errors on this page.
     """
     actor = request.actor
-    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    actor.require(*CONFIGURE)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -67,7 +68,7 @@ def manage(request):
                     messages.success(
                         request, f"Loaded {upload.name}: {created} new and {updated} updated records."
                     )
-                    for warning in result.warnings[: actions.SHOWN_PROBLEMS]:
+                    for warning in result.warnings[:MAX_SHOWN]:
                         messages.warning(request, f"Warning: {warning}")
                     return redirect("directory:manage")
     summary = queries.directory_summary(actor)
@@ -79,7 +80,7 @@ def manage(request):
 def export(request):
     """The directory as a zip: the tabular data package (default) or the compound JSON."""
     actor = request.actor
-    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    actor.require(*CONFIGURE)
     kind = "json" if request.GET.get("format") == "json" else "csv"
     rows = queries.directory_rows(actor, purpose=f"download ({kind})")
     if kind == "csv":

@@ -7,19 +7,24 @@ organization repeated) and the taxonomy terms, so records that no organization r
 (a location linked to nothing, a stray phone) travel only in the tabular form.
 """
 
-import csv
 import io
 import json
 from collections import defaultdict
 
 from offramp.directory.checks import number_out
 from offramp.directory.hsds import ATTACHED_FIELDS, BY_NAME, NESTING, TABLES
+from offramp.files.cells import csv_writer
 
 KINDS = {  # HSDS kind -> Table Schema (type, format)
-    "text": ("string", None), "uuid": ("string", "uuid"), "email": ("string", "email"),
-    "uri": ("string", "uri"), "number": ("number", None), "date": ("date", None),
-    "time": ("time", None), "datetime": ("datetime", None),
-}  # fmt: skip
+    "text": ("string", None),
+    "uuid": ("string", "uuid"),
+    "email": ("string", "email"),
+    "uri": ("string", "uri"),
+    "number": ("number", None),
+    "date": ("date", None),
+    "time": ("time", None),
+    "datetime": ("datetime", None),
+}
 # Nested objects not repeated inside their parent: an organization's services do not
 # carry the organization again, and a service's locations do not carry the service.
 SKIP = {("organization", "service"): {"organization"}, ("service", "service_at_location"): {"service"}}
@@ -62,10 +67,22 @@ def datapackage() -> dict:
         ]
         if keys:
             schema["foreignKeys"] = keys
-        resources.append({"name": spec.name, "path": spec.path, "format": "csv", "mediatype": "text/csv",
-                          "profile": "tabular-data-resource", "schema": schema})  # fmt: skip
-    return {"name": "human_services_data", "profile": "tabular-data-package", "version": "3.0.0",
-            "resources": resources}  # fmt: skip
+        resources.append(
+            {
+                "name": spec.name,
+                "path": spec.path,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "profile": "tabular-data-resource",
+                "schema": schema,
+            }
+        )
+    return {
+        "name": "human_services_data",
+        "profile": "tabular-data-package",
+        "version": "3.0.0",
+        "resources": resources,
+    }
 
 
 def to_tabular(rows: dict) -> dict[str, str]:
@@ -73,7 +90,7 @@ def to_tabular(rows: dict) -> dict[str, str]:
     files = {}
     for spec in TABLES:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, lineterminator="\n")
         writer.writerow(spec.field_names)
         for values in sorted(rows.get(spec.name, ()), key=lambda v: v["id"]):
             writer.writerow([_cell(values.get(name)) for name in spec.field_names])
@@ -117,15 +134,34 @@ def _compound(index: _Index, table: str, values: dict, parent_table: str = "") -
 def page(contents: list) -> dict:
     """An HSDS API list page holding everything at once."""
     n = len(contents)
-    return {"total_items": n, "total_pages": 1, "page_number": 1, "size": n, "first_page": True,
-            "last_page": True, "empty": n == 0, "contents": contents}  # fmt: skip
+    return {
+        "total_items": n,
+        "total_pages": 1,
+        "page_number": 1,
+        "size": n,
+        "first_page": True,
+        "last_page": True,
+        "empty": n == 0,
+        "contents": contents,
+    }
 
 
 def to_json(rows: dict) -> dict[str, dict]:
     """File name -> document: organizations.json (organization_full objects) and taxonomy_terms.json."""
     index = _Index(rows)
-    organizations = [_compound(index, "organization", v) for v in sorted(rows.get("organization", ()),
-                                                                        key=lambda v: v["id"])]  # fmt: skip
-    terms = [_compound(index, "taxonomy_term", v) for v in sorted(rows.get("taxonomy_term", ()),
-                                                                 key=lambda v: v["id"])]  # fmt: skip
+    organizations = [
+        _compound(index, "organization", v)
+        for v in sorted(rows.get("organization", ()), key=lambda v: v["id"])
+    ]
+    terms = [
+        _compound(index, "taxonomy_term", v)
+        for v in sorted(rows.get("taxonomy_term", ()), key=lambda v: v["id"])
+    ]
     return {"organizations.json": page(organizations), "taxonomy_terms.json": page(terms)}
+
+
+def compound_all(rows: dict, table: str) -> list[dict]:
+    """Every record of one table as its compound HSDS object (a service as `service_full`), by id:
+    what the HSDS API's list and item endpoints answer with."""
+    index = _Index(rows)
+    return [_compound(index, table, v) for v in sorted(rows.get(table, ()), key=lambda v: v["id"])]

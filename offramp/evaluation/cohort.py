@@ -17,7 +17,13 @@ so 12 months after 2020-01-31 ends on 2021-01-31 and 1 month after it on 2020-02
   prison sentence that came from the index arrest itself, even if dated later) are dropped from
   both covariates and outcomes. Without the column, only the date rule above applies.
 * stay lengths (``jail_stay``, ``prison``): a stay starting on day d for n days covers d..d+n-1;
-  only the part inside the window counts. Stays that began before the window are not counted in it.
+  only the part inside the window counts. Stays that began before the window are not counted in it,
+  and a stay in a pre-period that runs past the index date counts only its days before that date.
+* the index date, by ``[index] rule``: ``column`` reads it from the people table's ``column``;
+  ``first_eligible_arrest`` is each person's first arrest on or after the date in ``column`` (the
+  day they became eligible); ``referral_date`` reads the column for intervention arms (their
+  referral) and takes the first eligible arrest for the comparison arm (the arrest booked as usual).
+  People for whom the rule finds no date are left out of the study.
 
 Everything is column-wise in polars: per kind of event, one lazy filter, join and group-by.
 """
@@ -25,6 +31,7 @@ Everything is column-wise in polars: per kind of event, one lazy filter, join an
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 
@@ -43,6 +50,15 @@ class CohortError(ValueError):
     pass
 
 
+def _derived(name: str) -> tuple[str | None, str, str]:
+    """(any_ flag, event kind, months) of a derived covariate name (validated by the study)."""
+    m = DERIVED_COVARIATE.match(name)
+    if m is None:
+        raise CohortError(f"not a derived covariate: {name!r}")
+    flag, kind, months = m.groups()
+    return flag, kind, months
+
+
 def _as_date(col: str) -> pl.Expr:
     return pl.col(col).cast(pl.Date)
 
@@ -54,6 +70,7 @@ def _months(expr: pl.Expr, months: int) -> pl.Expr:
 def _check(people: pl.DataFrame, events: pl.DataFrame, study: Study) -> None:
     needed = {"person_id", "arm", study.index.column}
     needed |= {c for c in study.covariates.all if not DERIVED_COVARIATE.match(c)}
+    needed |= {o.column for o in study.outcomes if o.column}
     if study.follow_up.person_end_column:
         needed.add(study.follow_up.person_end_column)
     missing = sorted(needed - set(people.columns))
@@ -83,7 +100,8 @@ def resolve_data_end(*, study: Study, events: pl.DataFrame, data_end: dt.date | 
     if study.follow_up.data_end is not None:
         return study.follow_up.data_end
     if events.height:
-        return events.select(_as_date("date").max()).item()
+        last: dt.date = events.select(_as_date("date").max()).item()
+        return last
     raise CohortError(ERR_NO_DATA_END)
 
 
@@ -95,10 +113,10 @@ def age_group_labels(breaks: tuple[int, ...]) -> list[str]:
 
 def _age_group(breaks: tuple[int, ...]) -> pl.Expr:
     labels = age_group_labels(breaks)
-    expr = pl.when(pl.col("age") < breaks[0]).then(pl.lit(labels[0]))
+    expr: Any = pl.when(pl.col("age") < breaks[0]).then(pl.lit(labels[0]))
     for i, b in enumerate(breaks[1:], start=1):
         expr = expr.when(pl.col("age") < b).then(pl.lit(labels[i]))
-    return expr.otherwise(pl.lit(labels[-1])).alias("age_group")
+    return expr.otherwise(pl.lit(labels[-1])).alias("age_group")  # type: ignore[no-any-return]
 
 
 def _in_window(start: pl.Expr, end: pl.Expr, *, after_index: bool) -> pl.Expr:
@@ -110,14 +128,38 @@ def _in_window(start: pl.Expr, end: pl.Expr, *, after_index: bool) -> pl.Expr:
     return (date >= start) & (date < end)
 
 
-def _amount(kind: str, cond: pl.Expr, window_end: pl.Expr | None) -> pl.Expr:
-    """Events counted as 1 each; stays counted in days, clipped at the window's last day."""
+def _amount(kind: str, cond: pl.Expr, window_end: pl.Expr, *, end_inclusive: bool = True) -> pl.Expr:
+    """Events counted as 1 each; stays counted in days, clipped at the window's last day (for a
+    pre-period, the day before the index date)."""
     if kind in STAY_KINDS:
-        days = pl.col("days").fill_null(0)
-        if window_end is not None:
-            days = pl.min_horizontal(days, (window_end - pl.col("date")).dt.total_days() + 1)
+        last = (window_end - pl.col("date")).dt.total_days() + (1 if end_inclusive else 0)
+        days = pl.min_horizontal(pl.col("days").fill_null(0), last)
         return pl.when(cond).then(days).otherwise(0).sum()
     return cond.cast(pl.Int64).sum()
+
+
+def _with_index_date(study: Study, people: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """People with their ``index_date`` set by the study's rule (see the module docstring)."""
+    given = _as_date(study.index.column)
+    if study.index.rule == "column":
+        return people.with_columns(given.alias("index_date"))
+    first = (
+        events.lazy()
+        .filter(pl.col("kind") == "arrest")
+        .select("person_id", _as_date("date").alias("_arrest"))
+        .join(people.lazy().select("person_id", given.alias("_from")), on="person_id")
+        .filter(pl.col("_arrest") >= pl.col("_from"))
+        .group_by("person_id")
+        .agg(pl.col("_arrest").min().alias("_first_arrest"))
+        .collect()
+    )
+    out = people.join(first, on="person_id", how="left")
+    if study.index.rule == "first_eligible_arrest":
+        index = pl.col("_first_arrest")
+    else:  # referral_date
+        comparison = pl.col("arm") == study.comparison.name
+        index = pl.when(comparison).then(pl.col("_first_arrest")).otherwise(given)
+    return out.with_columns(index.alias("index_date")).drop("_first_arrest").drop_nulls("index_date")
 
 
 def build_analysis_frame(
@@ -135,9 +177,11 @@ def build_analysis_frame(
     followup_end = pl.lit(end, dtype=pl.Date)
     if person_end:
         followup_end = pl.min_horizontal(followup_end, _as_date(person_end).fill_null(end))
-    frame = people.with_columns(
-        _as_date(study.index.column).alias("index_date"),
-        followup_end.alias("followup_end"),
+    # Sorted by person while the frame is narrow: every join below keeps this order.
+    frame = (
+        _with_index_date(study, people, events)
+        .sort("person_id")
+        .with_columns(followup_end.alias("followup_end"))
     )
     if "age" in frame.columns:
         frame = frame.with_columns(_age_group(study.analysis.age_groups))
@@ -152,6 +196,14 @@ def build_analysis_frame(
     order: list[str] = []
     zero_fill: list[str] = []
 
+    bounds: set[int] = set()
+
+    def bound(months: int) -> pl.Expr:
+        # Each window's edge is computed once per person and joined to the events: calendar
+        # arithmetic on tens of millions of event rows, once per window, took most of the time.
+        bounds.add(months)
+        return pl.col(f"_bound_{months}")
+
     def add(kind: str, expr: pl.Expr, name: str, *, fill: bool = True) -> None:
         aggs.setdefault(kind, []).append(expr.alias(name))
         order.append(name)
@@ -159,32 +211,36 @@ def build_analysis_frame(
             zero_fill.append(name)
 
     for name in study.covariates.derived:
-        flag, kind, months = DERIVED_COVARIATE.match(name).groups()
-        cond = _in_window(_months(index, -int(months)), index, after_index=False)
-        value = _amount(kind, cond, None)
+        flag, kind, months = _derived(name)
+        cond = _in_window(bound(-int(months)), index, after_index=False)
+        value = _amount(kind, cond, index, end_inclusive=False)
         add(kind, (value > 0).cast(pl.Int64) if flag else value, name)
 
     censor: dict[str, pl.Expr] = {}
     for o in study.outcomes:
+        if o.measure == "mean":
+            continue  # read from the people table below
         if o.measure == "time_to_first":
-            horizon = _months(index, o.months) if o.months else pl.lit(None, dtype=pl.Date)
+            horizon = bound(o.months) if o.months else pl.lit(None, dtype=pl.Date)
             cond = _in_window(index, pl.coalesce(horizon, pl.col("followup_end")), after_index=True)
             add(o.event, pl.col("date").filter(cond).min(), f"_{o.name}_first", fill=False)
             continue
-        window_end = _months(index, o.months)
+        window_end = bound(o.months or 0)
         value = _amount(o.event, _in_window(index, window_end, after_index=True), window_end)
         add(o.event, (value > 0).cast(pl.Int64) if o.measure == "any" else value, o.name)
         censor[o.name] = window_end > pl.col("followup_end")
 
     w = study.costs.window_months
-    w_end = _months(index, w)
+    w_end = bound(w)
     for kind in COST_KINDS:
-        pre = _in_window(_months(index, -w), index, after_index=False)
-        add(kind, _amount(kind, pre, None), f"pre_{kind}")
+        pre = _in_window(bound(-w), index, after_index=False)
+        add(kind, _amount(kind, pre, index, end_inclusive=False), f"pre_{kind}")
         add(kind, _amount(kind, _in_window(index, w_end, after_index=True), w_end), f"post_{kind}")
         censor[f"post_{kind}"] = w_end > pl.col("followup_end")
 
-    dates = frame.lazy().select("person_id", "index_date", "followup_end")
+    bound_columns = [f"_bound_{m}" for m in sorted(bounds)]
+    frame = frame.with_columns(_months(index, m).alias(f"_bound_{m}") for m in sorted(bounds))
+    dates = frame.lazy().select("person_id", "index_date", "followup_end", *bound_columns)
     out = frame
     for kind, exprs in aggs.items():
         columns = [pl.col("person_id"), _as_date("date").alias("date")]
@@ -197,14 +253,14 @@ def build_analysis_frame(
             .join(dates, on="person_id", how="inner")
             .group_by("person_id")
             .agg(exprs)
-            .collect()
+            .collect(engine="streaming")
         )
-        out = out.join(per_person, on="person_id", how="left")
+        out = out.join(per_person, on="person_id", how="left", maintain_order="left")
     out = out.select(*frame.columns, *order).with_columns([pl.col(c).fill_null(0) for c in zero_fill])
     # Censoring: no full window of follow-up means the outcome is unknown, not "no event".
     out = out.with_columns(
         [pl.when(cond).then(None).otherwise(pl.col(c)).alias(c) for c, cond in censor.items()]
-    )
+    ).drop(bound_columns)
 
     for o in study.outcomes:
         if o.measure != "time_to_first":
@@ -224,7 +280,11 @@ def build_analysis_frame(
             pl.when(~known).then(None).otherwise(first.is_not_null().cast(pl.Int64)).alias(f"{o.name}_event"),
         ).drop(f"_{o.name}_first")
 
-    lookback = max([int(DERIVED_COVARIATE.match(c).group(3)) for c in study.covariates.derived] + [w])
+    means = [pl.col(o.column).cast(pl.Float64).alias(o.name) for o in study.outcomes if o.column]
+    if means:
+        out = out.with_columns(means)
+
+    lookback = max([int(_derived(c)[2]) for c in study.covariates.derived] + [w])
     start = study.covariates.data_start
     full = _months(index, -lookback) >= pl.lit(start, dtype=pl.Date) if start else pl.lit(True)
-    return out.with_columns(full.alias("full_lookback")).sort("person_id")
+    return out.with_columns(full.alias("full_lookback"))

@@ -15,11 +15,15 @@ design's weights and standard error. People without W months of follow-up are le
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
-from offramp.evaluation.outcomes import Adjustment, Estimate, difference_effect
-from offramp.evaluation.study import Costs
+from offramp.evaluation.estimate import Adjustment, Estimate
+from offramp.evaluation.outcomes import difference_effect
+from offramp.evaluation.study_costs import Costs
 
 
 def _legal(costs: Costs, side: str) -> pl.Expr:
@@ -54,8 +58,13 @@ def add_costs(*, frame: pl.DataFrame, costs: Costs, intervention_arms: tuple[str
 
 
 def cost_did(
-    *, pre: np.ndarray, post: np.ndarray, treated: np.ndarray, adjustment: Adjustment, level: float = 0.95
-) -> dict:
+    *,
+    pre: NDArray[Any],
+    post: NDArray[Any],
+    treated: NDArray[Any],
+    adjustment: Adjustment,
+    level: float = 0.95,
+) -> dict[str, Any]:
     """Per-arm weighted means before, after and change, and the DiD with its confidence interval."""
     pre = np.asarray(pre, float)
     post = np.asarray(post, float)
@@ -63,15 +72,14 @@ def cost_did(
     keep = ~np.isnan(post) & ~np.isnan(pre)
     w = np.ones(t.size) if adjustment.weights is None else np.asarray(adjustment.weights, float)
     keep &= w > 0
-    arms = {}
+    arms: dict[str, dict[str, Any]] = {}
     for name, mask in (("intervention", keep & t), ("comparison", keep & ~t)):
         ww = w[mask]
-        arms[name] = {
-            "n": int(mask.sum()),
-            "mean_pre": float(np.average(pre[mask], weights=ww)) if ww.sum() > 0 else None,
-            "mean_post": float(np.average(post[mask], weights=ww)) if ww.sum() > 0 else None,
-        }
+        row: dict[str, Any] = {"n": int(mask.sum()), "mean_pre": None, "mean_post": None}
         if ww.sum() > 0:
-            arms[name]["mean_change"] = arms[name]["mean_post"] - arms[name]["mean_pre"]
+            mean_pre = float(np.average(pre[mask], weights=ww))
+            mean_post = float(np.average(post[mask], weights=ww))
+            row |= {"mean_pre": mean_pre, "mean_post": mean_post, "mean_change": mean_post - mean_pre}
+        arms[name] = row
     est: Estimate = difference_effect(y=post - pre, treated=t, adjustment=adjustment, level=level)
     return {"arms": arms, "did": est.as_dict()}

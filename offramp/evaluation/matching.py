@@ -21,8 +21,10 @@ was matched to of ``1 / (number of matches that treated person got)``; others we
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 ERR_IDS = "ids must be unique"
 ERR_LENGTHS = "ids, treated and logit must have the same length"
@@ -30,19 +32,24 @@ ERR_LENGTHS = "ids, treated and logit must have the same length"
 
 @dataclass(frozen=True)
 class Matches:
-    treated_index: np.ndarray  # row index of the treated person in each pair
-    control_index: np.ndarray  # row index of the matched control in each pair
-    distance: np.ndarray
+    treated_index: NDArray[Any]  # row index of the treated person in each pair
+    control_index: NDArray[Any]  # row index of the matched control in each pair
+    distance: NDArray[Any]
     caliper: float | None  # width on the logit scale, or None
-    unmatched_treated: np.ndarray  # row indices of treated people dropped by the caliper
-    weights: np.ndarray  # per input row, as in the module docstring
-    sq_weights: np.ndarray  # per control row: sum of 1 / m_i**2 (needed by the Abadie-Imbens variance)
-    set_id: np.ndarray  # per row: row index of the treated person heading the matched set, -1 if none
+    unmatched_treated: NDArray[Any]  # row indices of treated people dropped by the caliper
+    weights: NDArray[Any]  # per input row, as in the module docstring
+    sq_weights: NDArray[Any]  # per control row: sum of 1 / m_i**2 (needed by the Abadie-Imbens variance)
+    set_id: NDArray[Any]  # per row: row index of the treated person heading the matched set, -1 if none
     replace: bool
     ratio: int
 
+    @property
+    def matched_treated(self) -> NDArray[Any]:
+        """Rows of the treated people with at least one match, ascending."""
+        return np.flatnonzero(np.bincount(self.treated_index, minlength=self.weights.size) > 0)
 
-def caliper_width(*, treated: np.ndarray, logit: np.ndarray, caliper_sd: float | None) -> float | None:
+
+def caliper_width(*, treated: NDArray[Any], logit: NDArray[Any], caliper_sd: float | None) -> float | None:
     if caliper_sd is None:
         return None
     t = np.asarray(treated, bool)
@@ -53,18 +60,22 @@ def caliper_width(*, treated: np.ndarray, logit: np.ndarray, caliper_sd: float |
 class _Controls:
     """Controls grouped by identical logit value; within a group, ids ascend."""
 
-    def __init__(self, rows: np.ndarray, ids: np.ndarray, logit: np.ndarray):
+    def __init__(self, rows: NDArray[Any], ids: NDArray[Any], logit: NDArray[Any]):
         order = np.lexsort((ids, logit))
         self.rows = rows[order]
         self.ids = ids[order]
-        self.values, self.start, self.count = np.unique(logit[order], return_index=True, return_counts=True)
+        sorted_logit = logit[order]
+        first = np.r_[True, sorted_logit[1:] != sorted_logit[:-1]] if order.size else np.zeros(0, bool)
+        self.start = np.flatnonzero(first)
+        self.values = sorted_logit[self.start]
+        self.count = np.diff(np.r_[self.start, order.size])
         self.used = np.zeros(self.values.size, dtype=np.int64)  # consumed members per group (no replacement)
         n = self.values.size
         # Union-find "skip exhausted groups" pointers, one looking left and one right.
         self._left = np.arange(n)
         self._right = np.arange(n)
 
-    def _find(self, parent: np.ndarray, g: int, limit: int) -> int:
+    def _find(self, parent: NDArray[Any], g: int, limit: int) -> int:
         root = g
         while 0 <= root < limit and parent[root] != root:
             root = parent[root]
@@ -89,8 +100,8 @@ class _Controls:
             return right, dr
         return (left, dl) if self.next_id(left) < self.next_id(right) else (right, dr)
 
-    def next_id(self, g: int):
-        return self.ids[self.start[g] + self.used[g]]
+    def next_id(self, g: int) -> int:
+        return int(self.ids[self.start[g] + self.used[g]])
 
     def take(self, g: int) -> int:
         pos = self.start[g] + self.used[g]
@@ -100,38 +111,50 @@ class _Controls:
             self._right[g] = g + 1
         return int(self.rows[pos])
 
-    def k_nearest(self, x: float, k: int, width: float) -> list[tuple[int, float]]:
-        """The k nearest controls by (distance, id), all of them reusable (with replacement)."""
+    def k_nearest_all(
+        self, x: NDArray[Any], k: int, width: float
+    ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+        """:meth:`k_nearest` for every value of ``x`` at once: (which x, control row, distance),
+        ordered by x and then by nearness, exactly as calling it for each x in turn."""
         n = self.values.size
-        pos = int(np.searchsorted(self.values, x))
-        left, right, off_l, off_r = pos - 1, pos, 0, 0
-        out: list[tuple[int, float]] = []
-        while len(out) < k and (left >= 0 or right < n):
-            dl = x - self.values[left] if left >= 0 else np.inf
-            dr = self.values[right] - x if right < n else np.inf
-            if min(dl, dr) > width:
-                break
-            take_left = dl < dr or (
-                dl == dr and self.ids[self.start[left] + off_l] < self.ids[self.start[right] + off_r]
-            )
-            if take_left:
-                out.append((int(self.rows[self.start[left] + off_l]), float(dl)))
-                off_l += 1
-                if off_l == self.count[left]:
-                    left, off_l = left - 1, 0
-            else:
-                out.append((int(self.rows[self.start[right] + off_r]), float(dr)))
-                off_r += 1
-                if off_r == self.count[right]:
-                    right, off_r = right + 1, 0
-        return out
+        m = x.size
+        pos = np.searchsorted(self.values, x)
+        left, right = pos - 1, pos.copy()
+        off_l = np.zeros(m, np.int64)
+        off_r = np.zeros(m, np.int64)
+        active = np.ones(m, bool)
+        rows = np.full((m, k), -1, np.int64)
+        dist = np.zeros((m, k))
+        for r in range(k):
+            has_l, has_r = left >= 0, right < n
+            active &= has_l | has_r
+            lc, rc = np.clip(left, 0, n - 1), np.clip(right, 0, n - 1)
+            dl = np.where(has_l, x - self.values[lc], np.inf)
+            dr = np.where(has_r, self.values[rc] - x, np.inf)
+            active &= np.minimum(dl, dr) <= width
+            id_l = self.ids[np.clip(self.start[lc] + off_l, 0, self.ids.size - 1)]
+            id_r = self.ids[np.clip(self.start[rc] + off_r, 0, self.ids.size - 1)]
+            take_left = (dl < dr) | ((dl == dr) & (id_l < id_r))
+            at = np.where(take_left, self.start[lc] + off_l, self.start[rc] + off_r)
+            rows[:, r] = np.where(active, self.rows[np.clip(at, 0, self.rows.size - 1)], -1)
+            dist[:, r] = np.where(take_left, dl, dr)
+            # advance the side taken
+            off_l = np.where(take_left, off_l + 1, off_l)
+            off_r = np.where(~take_left, off_r + 1, off_r)
+            done_l = take_left & (off_l == self.count[lc])
+            done_r = ~take_left & (off_r == self.count[rc])
+            left, off_l = np.where(done_l, left - 1, left), np.where(done_l, 0, off_l)
+            right, off_r = np.where(done_r, right + 1, right), np.where(done_r, 0, off_r)
+        valid = rows >= 0
+        which = np.repeat(np.arange(m), k).reshape(m, k)
+        return which[valid], rows[valid], dist[valid]
 
 
 def match_nearest(
     *,
-    ids: np.ndarray,
-    treated: np.ndarray,
-    logit: np.ndarray,
+    ids: NDArray[Any],
+    treated: NDArray[Any],
+    logit: NDArray[Any],
     ratio: int = 1,
     caliper_sd: float | None = 0.2,
     replace: bool = False,
@@ -147,7 +170,8 @@ def match_nearest(
     logit = np.asarray(logit, float)
     if not (ids.size == treated.size == logit.size):
         raise ValueError(ERR_LENGTHS)
-    if np.unique(ids).size != ids.size:
+    sorted_ids = np.sort(ids)
+    if sorted_ids.size and (sorted_ids[1:] == sorted_ids[:-1]).any():
         raise ValueError(ERR_IDS)
     if width is None:
         width = caliper_width(treated=treated, logit=logit, caliper_sd=caliper_sd)
@@ -161,11 +185,8 @@ def match_nearest(
     pairs_c: list[int] = []
     dist: list[float] = []
     if replace:
-        for t in t_rows:
-            for c, d in controls.k_nearest(logit[t], ratio, limit):
-                pairs_t.append(t)
-                pairs_c.append(c)
-                dist.append(d)
+        which, rows, d = controls.k_nearest_all(logit[t_rows], ratio, limit)
+        pairs_t, pairs_c, dist = t_rows[which].tolist(), rows.tolist(), d.tolist()
     else:
         active = list(t_rows)
         for _ in range(ratio):
@@ -174,7 +195,7 @@ def match_nearest(
                 found = controls.nearest_available(logit[t])
                 if found is None or found[1] > limit:
                     continue  # no match this round; stops getting more
-                pairs_t.append(t)
+                pairs_t.append(int(t))
                 pairs_c.append(controls.take(found[0]))
                 dist.append(float(found[1]))
                 still.append(t)
@@ -209,8 +230,8 @@ def match_nearest(
 
 
 def ipw_weights(
-    *, treated: np.ndarray, score: np.ndarray, estimand: str = "att", stabilize: bool = False
-) -> np.ndarray:
+    *, treated: NDArray[Any], score: NDArray[Any], estimand: str = "att", stabilize: bool = False
+) -> NDArray[Any]:
     """Inverse-probability weights.
 
     ATT ("odds" weights, as in the Seattle LEAD evaluation): treated 1, comparison e/(1-e), so the

@@ -7,40 +7,39 @@ sees all of them at once, each as ``field.path: message``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from offramp.evaluation.study_costs import (
+    ERR_POSITIVE,
+    MAX_AGE,
+    MAX_CALIPER_SD,
+    MAX_MIN_TREATED,
+    MAX_MONTHS,
+    MAX_NEIGHBOURS,
+    MAX_RATIO,
+    Costs,
+    parse_costs,
+    too_big,
+)
+from offramp.evaluation.study_values import ERR_TYPE, NAME, Reader
+from offramp.files import InvalidFile, Problem, load_toml
+
+STUDY_FILE = "study.toml"
+
 EVENT_KINDS = ("arrest", "booking", "charge_felony", "charge_misdemeanor", "jail_stay", "prison")
 # Kinds whose events carry a length of stay in the ``days`` column.
 STAY_KINDS = ("jail_stay", "prison")
-MEASURES = ("any", "count", "days", "time_to_first")
+MEASURES = ("any", "count", "days", "time_to_first", "mean")
 ARM_ROLES = ("intervention", "comparison")
 INDEX_RULES = ("referral_date", "first_eligible_arrest", "column")
 MATCH_METHODS = ("nearest", "ipw")
 ESTIMANDS = ("att", "ate")
-UNIT_COST_KEYS = (
-    "booking",
-    "jail_day",
-    "prison_day",
-    "prosecution",
-    "defence",
-    "court_hearing",
-    "program_participant_month",
-)
 # prior_arrest_12m (a count) or any_prior_charge_felony_24m (0/1); jail_stay/prison count days.
 DERIVED_COVARIATE = re.compile(r"^(any_)?prior_(" + "|".join(EVENT_KINDS) + r")_(\d+)m$")
-NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
-ERR_REQUIRED = "is required"
-ERR_UNKNOWN_KEY = "unknown key"
-ERR_TYPE = "must be {expected}, got {got!r}"
-ERR_CHOICE = "must be one of {choices}, got {got!r}"
-ERR_POSITIVE = "must be a positive number, got {got!r}"
-ERR_NOT_NEGATIVE = "must be zero or more, got {got!r}"
 ERR_DUPLICATE = "duplicate name {name!r}"
 ERR_ONE_COMPARISON = "exactly one arm must have role 'comparison' (found {n})"
 ERR_NO_INTERVENTION = "at least one arm must have role 'intervention'"
@@ -56,12 +55,13 @@ ERR_SUBGROUP = "must be 'age_group' or a categorical covariate, got {got!r}"
 ERR_INCREASING = "must be strictly increasing"
 
 
-class StudyError(ValueError):
-    """Raised with every problem found; ``errors`` is a list of (path, message)."""
+class StudyError(InvalidFile):
+    """Every problem of a study file at once, in the shared shape (``offramp.files``): ``problems``
+    and ``messages`` (``study.toml, outcomes[1].months: ...``); ``errors`` keeps (path, message)."""
 
-    def __init__(self, errors: list[tuple[str, str]]):
+    def __init__(self, errors: list[tuple[str, str]], *, file: str = STUDY_FILE):
         self.errors = errors
-        super().__init__("invalid study definition:\n" + "\n".join(f"  {p}: {m}" for p, m in errors))
+        super().__init__(Problem(message, file=file, where=path) for path, message in errors)
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ class Outcome:
     measure: str
     months: int | None
     label: str
+    # measure "mean": a continuous outcome read from this people-table column (days housed, earnings)
+    column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,17 +121,8 @@ class Matching:
     estimand: str = "att"
     stabilize: bool = False
     variance_neighbours: int = 2
-
-
-@dataclass(frozen=True)
-class Costs:
-    window_months: int = 12
-    currency: str = "USD"
-    price_year: int | None = None
-    unit: dict[str, float] = field(default_factory=lambda: dict.fromkeys(UNIT_COST_KEYS, 0.0))
-    hearings_per_felony_charge: float = 1.0
-    hearings_per_misdemeanor_charge: float = 1.0
-    program_months_column: str | None = None
+    # With two or more intervention arms and estimand "att": the arm whose people are the target.
+    target_arm: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +147,8 @@ class Study:
     matching: Matching
     costs: Costs
     analysis: Analysis
+    # Human labels for covariates ("prior_arrest_6m") and their levels ("race_ethnicity=Asian").
+    labels: dict[str, str] = field(default_factory=dict[str, Any])
 
     @property
     def comparison(self) -> Arm:
@@ -171,118 +166,33 @@ def study_load(*, path: str | Path) -> Study:
     return study_from_toml(text=Path(path).read_text(encoding="utf-8"))
 
 
-def study_from_toml(*, text: str) -> Study:
+def study_from_toml(*, text: str, file: str = STUDY_FILE) -> Study:
+    """The study in a TOML document, read by the shared document loader (size, depth, numbers that
+    overflow, implausible dates and syntax are its problems) and then checked field by field."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StudyError([("(file)", f"not valid TOML: {exc}")]) from exc
+        data = load_toml(text, file=file)
+    except InvalidFile as exc:
+        raise StudyError([(str(p.where), p.message) for p in exc.problems], file=file) from None
     return study_from_dict(data=data)
 
 
-class _Reader:
-    """Reads typed values out of nested dicts and records problems instead of raising."""
-
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
-
-    def error(self, path: str, message: str) -> None:
-        self.errors.append((path, message))
-
-    def table(self, parent: dict, key: str, path: str, *, required: bool = False) -> dict:
-        value = parent.get(key)
-        if value is None:
-            if required:
-                self.error(path, ERR_REQUIRED)
-            return {}
-        if not isinstance(value, dict):
-            self.error(path, ERR_TYPE.format(expected="a table", got=value))
-            return {}
-        return value
-
-    def known(self, table: dict, path: str, allowed: tuple[str, ...]) -> None:
-        for key in table:
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-                self.error(f"{path}.{key}" if path else key, ERR_UNKNOWN_KEY + extra)
-
-    def get(
-        self,
-        table: dict,
-        key: str,
-        path: str,
-        kind: type | tuple,
-        default: Any = None,
-        *,
-        required: bool = False,
-        expected: str = "",
-    ) -> Any:
-        full = f"{path}.{key}" if path else key
-        if key not in table:
-            if required:
-                self.error(full, ERR_REQUIRED)
-            return default
-        value = table[key]
-        # bool is an int in Python; a count given as `true` is a mistake, not 1.
-        if (
-            isinstance(value, bool)
-            and kind is not bool
-            and bool not in (kind if isinstance(kind, tuple) else ())
-        ):
-            self.error(full, ERR_TYPE.format(expected=expected or _kind_name(kind), got=value))
-            return default
-        if not isinstance(value, kind):
-            self.error(full, ERR_TYPE.format(expected=expected or _kind_name(kind), got=value))
-            return default
-        return value
-
-    def choice(
-        self,
-        table: dict,
-        key: str,
-        path: str,
-        choices: tuple[str, ...],
-        default: str | None = None,
-        *,
-        required: bool = False,
-    ) -> str | None:
-        value = self.get(table, key, path, str, default, required=required)
-        if value is not None and value not in choices:
-            self.error(f"{path}.{key}", ERR_CHOICE.format(choices=", ".join(choices), got=value))
-            return default
-        return value
-
-    def names(self, table: dict, key: str, path: str) -> tuple[str, ...]:
-        value = self.get(table, key, path, list, [], expected="a list of names")
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not NAME.match(item):
-                self.error(f"{path}.{key}[{i}]", ERR_TYPE.format(expected="a lowercase name", got=item))
-            else:
-                out.append(item)
-        return tuple(out)
-
-
-def _kind_name(kind: type | tuple) -> str:
-    names = {
-        str: "text",
-        int: "a whole number",
-        float: "a number",
-        bool: "true or false",
-        list: "a list",
-        dict: "a table",
-        dt.date: "a date (YYYY-MM-DD)",
-    }
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def study_from_dict(*, data: dict) -> Study:
-    r = _Reader()
+def study_from_dict(*, data: dict[str, Any]) -> Study:
+    r = Reader()
     r.known(
         data,
         "",
-        ("study", "arms", "index", "covariates", "outcomes", "follow_up", "matching", "costs", "analysis"),
+        (
+            "study",
+            "arms",
+            "index",
+            "covariates",
+            "outcomes",
+            "follow_up",
+            "matching",
+            "costs",
+            "analysis",
+            "labels",
+        ),
     )
 
     head = r.table(data, "study", "study", required=True)
@@ -296,8 +206,11 @@ def study_from_dict(*, data: dict) -> Study:
     outcomes = _parse_outcomes(r, data)
     follow_up = _parse_follow_up(r, data, covariates)
     matching = _parse_matching(r, data)
-    costs = _parse_costs(r, data)
+    costs = parse_costs(r, data)
     analysis = _parse_analysis(r, data, outcomes, covariates)
+    labels = _parse_labels(r, data)
+    if matching.target_arm is not None and matching.target_arm not in {a.name for a in arms}:
+        r.error("matching.target_arm", f"names no arm defined in [[arms]]: {matching.target_arm!r}")
 
     if r.errors:
         raise StudyError(r.errors)
@@ -312,10 +225,22 @@ def study_from_dict(*, data: dict) -> Study:
         matching=matching,
         costs=costs,
         analysis=analysis,
+        labels=labels,
     )
 
 
-def _parse_arms(r: _Reader, data: dict) -> tuple[Arm, ...]:
+def _parse_labels(r: Reader, data: dict[str, Any]) -> dict[str, str]:
+    t = r.table(data, "labels", "labels")
+    out = {}
+    for key, value in t.items():
+        if not isinstance(value, str) or not value.strip():
+            r.error(f"labels.{key}", ERR_TYPE.format(expected="a label (text)", got=value))
+        else:
+            out[str(key)] = value
+    return out
+
+
+def _parse_arms(r: Reader, data: dict[str, Any]) -> tuple[Arm, ...]:
     raw = r.get(data, "arms", "", list, [], required=True, expected="a list of [[arms]] tables")
     arms, seen = [], set()
     for i, item in enumerate(raw):
@@ -341,7 +266,7 @@ def _parse_arms(r: _Reader, data: dict) -> tuple[Arm, ...]:
     return tuple(arms)
 
 
-def _parse_index(r: _Reader, data: dict) -> IndexRule:
+def _parse_index(r: Reader, data: dict[str, Any]) -> IndexRule:
     t = r.table(data, "index", "index")
     r.known(t, "index", ("rule", "column", "description"))
     return IndexRule(
@@ -351,26 +276,36 @@ def _parse_index(r: _Reader, data: dict) -> IndexRule:
     )
 
 
-def _parse_covariates(r: _Reader, data: dict) -> Covariates:
+def _parse_covariates(r: Reader, data: dict[str, Any]) -> Covariates:
     t = r.table(data, "covariates", "covariates", required=True)
     r.known(t, "covariates", ("numeric", "categorical", "data_start"))
-    numeric = r.names(t, "numeric", "covariates")
+    names = r.names(t, "numeric", "covariates")
     categorical = r.names(t, "categorical", "covariates")
-    for i, c in enumerate(numeric):
-        if c.startswith(("prior_", "any_prior_")) and not DERIVED_COVARIATE.match(c):
+    numeric: list[str] = []
+    for i, c in enumerate(names):
+        derived = DERIVED_COVARIATE.match(c)
+        if derived is None or 0 < int(derived.group(3)) <= MAX_MONTHS:
+            numeric.append(c)
+        if c.startswith(("prior_", "any_prior_")) and not derived:
             r.error(f"covariates.numeric[{i}]", ERR_COVARIATE_NAME)
+        elif derived and not 0 < int(derived.group(3)) <= MAX_MONTHS:
+            months = int(derived.group(3))
+            r.error(
+                f"covariates.numeric[{i}]",
+                ERR_POSITIVE.format(got=months) if not months else too_big(MAX_MONTHS, months, " months"),
+            )
     for i, c in enumerate(categorical):
         if DERIVED_COVARIATE.match(c):
             r.error(f"covariates.categorical[{i}]", "a derived prior_* covariate is numeric, not categorical")
     for c in sorted(set(numeric) & set(categorical)):
         r.error("covariates", ERR_DUPLICATE.format(name=c))
-    if not numeric and not categorical and t:
+    if not names and not categorical and t:
         r.error("covariates", "list at least one covariate")
     data_start = r.get(t, "data_start", "covariates", dt.date, None)
-    return Covariates(numeric=numeric, categorical=categorical, data_start=data_start)
+    return Covariates(numeric=tuple(numeric), categorical=categorical, data_start=data_start)
 
 
-def _parse_outcomes(r: _Reader, data: dict) -> tuple[Outcome, ...]:
+def _parse_outcomes(r: Reader, data: dict[str, Any]) -> tuple[Outcome, ...]:
     raw = r.get(data, "outcomes", "", list, [], required=True, expected="a list of [[outcomes]] tables")
     outs, seen = [], set()
     for i, item in enumerate(raw):
@@ -378,28 +313,38 @@ def _parse_outcomes(r: _Reader, data: dict) -> tuple[Outcome, ...]:
         if not isinstance(item, dict):
             r.error(path, ERR_TYPE.format(expected="a table", got=item))
             continue
-        r.known(item, path, ("name", "event", "measure", "months", "label"))
+        r.known(item, path, ("name", "event", "measure", "months", "label", "column"))
         oname = r.get(item, "name", path, str, "", required=True)
         if oname and not NAME.match(oname):
             r.error(f"{path}.name", ERR_TYPE.format(expected="a lowercase name", got=oname))
         if oname in seen:
             r.error(f"{path}.name", ERR_DUPLICATE.format(name=oname))
         seen.add(oname)
-        event = r.choice(item, "event", path, EVENT_KINDS, required=True)
         measure = r.choice(item, "measure", path, MEASURES, required=True)
+        event = r.choice(item, "event", path, EVENT_KINDS, required=measure != "mean")
+        col = r.get(item, "column", path, str, None)
+        if measure == "mean" and not col:
+            r.error(f"{path}.column", "is required for measure 'mean' (the people-table column to compare)")
         months = r.get(item, "months", path, int, None)
         if months is not None and months <= 0:
             r.error(f"{path}.months", ERR_POSITIVE.format(got=months))
+        elif months is not None and months > MAX_MONTHS:
+            r.error(f"{path}.months", too_big(MAX_MONTHS, months, " (50 years)"))
+            months = None
         if measure in ("any", "count", "days") and months is None and "months" not in item:
             r.error(f"{path}.months", ERR_MONTHS_NEEDED.format(measure=measure))
         if measure == "days" and event and event not in STAY_KINDS:
             r.error(f"{path}.measure", ERR_MEASURE_EVENT.format(kinds=", ".join(STAY_KINDS), event=event))
         label = r.get(item, "label", path, str, oname.replace("_", " "))
-        outs.append(Outcome(name=oname, event=event or "", measure=measure or "", months=months, label=label))
+        outs.append(
+            Outcome(
+                name=oname, event=event or "", measure=measure or "", months=months, label=label, column=col
+            )
+        )
     return tuple(outs)
 
 
-def _parse_follow_up(r: _Reader, data: dict, covariates: Covariates) -> FollowUp:
+def _parse_follow_up(r: Reader, data: dict[str, Any], covariates: Covariates) -> FollowUp:
     t = r.table(data, "follow_up", "follow_up")
     r.known(t, "follow_up", ("data_end", "person_end_column"))
     data_end = r.get(t, "data_end", "follow_up", dt.date, None)
@@ -410,28 +355,48 @@ def _parse_follow_up(r: _Reader, data: dict, covariates: Covariates) -> FollowUp
     )
 
 
-def _parse_matching(r: _Reader, data: dict) -> Matching:
+def _parse_matching(r: Reader, data: dict[str, Any]) -> Matching:
     t = r.table(data, "matching", "matching")
     p = "matching"
     r.known(
-        t, p, ("method", "ratio", "caliper_sd", "replacement", "estimand", "stabilize", "variance_neighbours")
+        t,
+        p,
+        (
+            "method",
+            "ratio",
+            "caliper_sd",
+            "replacement",
+            "estimand",
+            "stabilize",
+            "variance_neighbours",
+            "target_arm",
+        ),
     )
     ratio = r.get(t, "ratio", p, int, 1)
     if ratio < 1:
         r.error(f"{p}.ratio", ERR_POSITIVE.format(got=ratio))
+    elif ratio > MAX_RATIO:
+        r.error(f"{p}.ratio", too_big(MAX_RATIO, ratio, " controls per person"))
+        ratio = 1
     # caliper_sd = false switches the caliper off; a number is a width in SDs of the pooled logit.
     caliper = t.get("caliper_sd", 0.2)
     if caliper is False:
         caliper = None
-    elif isinstance(caliper, bool) or not isinstance(caliper, int | float) or caliper <= 0:
+    elif (
+        isinstance(caliper, bool) or not isinstance(caliper, int | float) or not 0 < caliper <= MAX_CALIPER_SD
+    ):
         r.error(
             f"{p}.caliper_sd",
-            f"must be a positive number of standard deviations, or false for no caliper, got {caliper!r}",
+            f"must be a positive number of standard deviations (at most {MAX_CALIPER_SD:g}), or false for "
+            f"no caliper, got {caliper!r}",
         )
         caliper = 0.2
     neighbours = r.get(t, "variance_neighbours", p, int, 2)
     if neighbours < 1:
         r.error(f"{p}.variance_neighbours", ERR_POSITIVE.format(got=neighbours))
+    elif neighbours > MAX_NEIGHBOURS:
+        r.error(f"{p}.variance_neighbours", too_big(MAX_NEIGHBOURS, neighbours))
+        neighbours = 2
     method = r.choice(t, "method", p, MATCH_METHODS, "nearest") or "nearest"
     estimand = r.choice(t, "estimand", p, ESTIMANDS, "att") or "att"
     if method == "nearest" and estimand != "att":
@@ -444,54 +409,12 @@ def _parse_matching(r: _Reader, data: dict) -> Matching:
         estimand=estimand,
         stabilize=r.get(t, "stabilize", p, bool, False),
         variance_neighbours=max(neighbours, 1),
-    )
-
-
-def _parse_costs(r: _Reader, data: dict) -> Costs:
-    t = r.table(data, "costs", "costs")
-    p = "costs"
-    r.known(
-        t,
-        p,
-        (
-            "window_months",
-            "currency",
-            "price_year",
-            "unit",
-            "hearings_per_felony_charge",
-            "hearings_per_misdemeanor_charge",
-            "program_months_column",
-        ),
-    )
-    unit_t = r.table(t, "unit", f"{p}.unit")
-    r.known(unit_t, f"{p}.unit", UNIT_COST_KEYS)
-    unit = {}
-    for key in UNIT_COST_KEYS:
-        value = r.get(unit_t, key, f"{p}.unit", (int, float), 0.0)
-        if value < 0:
-            r.error(f"{p}.unit.{key}", ERR_NOT_NEGATIVE.format(got=value))
-        unit[key] = float(value)
-    window = r.get(t, "window_months", p, int, 12)
-    if window <= 0:
-        r.error(f"{p}.window_months", ERR_POSITIVE.format(got=window))
-    hearings = {}
-    for key in ("hearings_per_felony_charge", "hearings_per_misdemeanor_charge"):
-        value = r.get(t, key, p, (int, float), 1.0)
-        if value < 0:
-            r.error(f"{p}.{key}", ERR_NOT_NEGATIVE.format(got=value))
-        hearings[key] = float(value)
-    return Costs(
-        window_months=window,
-        currency=r.get(t, "currency", p, str, "USD"),
-        price_year=r.get(t, "price_year", p, int, None),
-        unit=unit,
-        program_months_column=r.get(t, "program_months_column", p, str, None),
-        **hearings,
+        target_arm=r.get(t, "target_arm", p, str, None),
     )
 
 
 def _parse_analysis(
-    r: _Reader, data: dict, outcomes: tuple[Outcome, ...], covariates: Covariates
+    r: Reader, data: dict[str, Any], outcomes: tuple[Outcome, ...], covariates: Covariates
 ) -> Analysis:
     t = r.table(data, "analysis", "analysis", required=True)
     p = "analysis"
@@ -529,9 +452,13 @@ def _parse_analysis(
         ages = [18, 26, 36, 50]
     elif any(b <= a for a, b in zip(ages, ages[1:], strict=False)):
         r.error(f"{p}.age_groups", ERR_INCREASING)
+    elif not all(0 < a <= MAX_AGE for a in ages):
+        r.error(f"{p}.age_groups", f"must be ages from 1 to {MAX_AGE}, got {ages!r}")
     if "age_group" in subgroups and "age" not in covariates.numeric:
         r.error(f"{p}.subgroups", "age_group needs 'age' among covariates.numeric")
     min_treated = r.get(t, "min_subgroup_treated", p, int, 20)
+    if not 0 <= min_treated <= MAX_MIN_TREATED:
+        r.error(f"{p}.min_subgroup_treated", f"must be from 0 to {MAX_MIN_TREATED:,}, got {min_treated!r}")
     confidence = r.get(t, "confidence", p, float, 0.95)
     if not 0.5 < confidence < 1:
         r.error(f"{p}.confidence", f"must be between 0.5 and 1, got {confidence!r}")

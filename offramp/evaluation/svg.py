@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
 BLUE = "#0072B2"
 ORANGE = "#D55E00"
@@ -32,7 +34,7 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> str
     )
 
 
-def _text(x: float, y: float, s: str, anchor: str = "start", **attrs) -> str:
+def _text(x: float, y: float, s: str, anchor: str = "start", **attrs: object) -> str:
     extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(s)}</text>'
 
@@ -42,7 +44,10 @@ def _fmt(v: float) -> str:
 
 
 def love_plot(
-    *, rows: list[dict], title: str = "Covariate balance before and after adjustment", threshold: float = 0.1
+    *,
+    rows: list[dict[str, Any]],
+    title: str = "Covariate balance before and after adjustment",
+    threshold: float = 0.1,
 ) -> str:
     """Absolute standardized mean differences per covariate: open circle before, filled after."""
     left, right, top, step = 220, 120, 40, 20
@@ -53,7 +58,7 @@ def love_plot(
     vmax = math.ceil(vmax * 10) / 10
 
     def x(v: float) -> float:
-        return left + plot_w * abs(v) / vmax
+        return float(left + plot_w * abs(v) / vmax)
 
     body = [_text(left, 20, "Absolute standardized mean difference", fill=GREY)]
     y_axis = top + step * len(rows)
@@ -98,7 +103,13 @@ def love_plot(
     return _svg(width, height, title, desc, body)
 
 
-def _steps(times: list[float], values: list[float], x, y, t_max: float) -> list[tuple[float, float]]:
+def _steps(
+    times: list[float],
+    values: list[float],
+    x: Callable[[float], float],
+    y: Callable[[float], float],
+    t_max: float,
+) -> list[tuple[float, float]]:
     pts = [(x(0), y(1.0))]
     prev = 1.0
     for t, v in zip(times, values, strict=True):
@@ -108,16 +119,29 @@ def _steps(times: list[float], values: list[float], x, y, t_max: float) -> list[
     return pts
 
 
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def _month_ticks(t_max_days: float) -> list[int]:
+    months = t_max_days / DAYS_PER_MONTH
+    step = next(m for m in (1, 3, 6, 12, 24, 60) if months / m <= 8)
+    return list(range(0, int(months) + 1, step))
+
+
 def km_plot(
     *,
-    curves: dict[str, dict],
+    curves: dict[str, dict[str, Any]],
     title: str = "Share not yet re-arrested",
-    x_label: str = "Days since index date",
+    x_label: str = "Months since the index date",
 ) -> str:
     """Kaplan-Meier curves with shaded pointwise confidence bands; ``curves`` maps arm label to
-    the dict returned by outcomes.kaplan_meier (time, survival, lower, upper)."""
-    width, height, left, right, top, bottom = 640, 360, 60, 150, 30, 50
-    pw, ph = width - left - right, height - top - bottom
+    the dict returned by survival.kaplan_meier (time in days, survival, lower, upper, level).
+    The axis is in months; the legend sits under the plot so no label is cut."""
+    n = len(curves)
+    width, left, right, top = 640, 60, 20, 30
+    ph = 250
+    height = top + ph + 50 + 22 * n
+    pw = width - left - right
     t_max = max([max(c["time"], default=1.0) for c in curves.values()] + [1.0])
 
     def x(t: float) -> float:
@@ -133,13 +157,15 @@ def km_plot(
     for k in range(6):
         s = k / 5
         body.append(_text(left - 6, y(s) + 4, f"{s:.0%}", "end"))
-        t = t_max * k / 5
-        body.append(_text(x(t), top + ph + 16, f"{t:.0f}", "middle"))
-    body.append(_text(left + pw / 2, height - 10, x_label, "middle"))
-    styles = [(BLUE, ""), (ORANGE, ' stroke-dasharray="6 4"')]
+    for m in _month_ticks(t_max):
+        body.append(_text(x(m * DAYS_PER_MONTH), top + ph + 16, f"{m}", "middle"))
+    body.append(_text(left + pw / 2, top + ph + 36, x_label, "middle"))
+    styles = [(BLUE, ""), (ORANGE, ' stroke-dasharray="6 4"'), ("#009E73", ' stroke-dasharray="2 3"')]
     summary = []
+    level = 0.95
     for i, (label, c) in enumerate(curves.items()):
-        colour, dash = styles[i % 2]
+        level = c.get("level", level)
+        colour, dash = styles[i % len(styles)]
         upper = _steps(c["time"], c["upper"], x, y, t_max)
         lower = _steps(c["time"], c["lower"], x, y, t_max)
         band = " ".join(f"{a:.1f},{b:.1f}" for a, b in upper + lower[::-1])
@@ -147,25 +173,25 @@ def km_plot(
         line = " ".join(f"{a:.1f},{b:.1f}" for a, b in _steps(c["time"], c["survival"], x, y, t_max))
         body.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         last = c["survival"][-1] if c["survival"] else 1.0
-        ly = top + 20 + 22 * i
+        months = c["time"][-1] / DAYS_PER_MONTH if c["time"] else 0.0
+        ly = top + ph + 60 + 22 * i
         body.append(
-            f'<line x1="{left + pw + 10}" y1="{ly - 4}" x2="{left + pw + 34}" y2="{ly - 4}" '
-            f'stroke="{colour}" stroke-width="2"{dash}/>'
+            f'<line x1="{left}" y1="{ly - 4}" x2="{left + 24}" y2="{ly - 4}" stroke="{colour}" '
+            f'stroke-width="2"{dash}/>'
         )
-        body.append(_text(left + pw + 40, ly, f"{label} ({last:.0%})"))
-        summary.append(
-            f"{label}: {last:.0%} at day {c['time'][-1]:.0f}" if c["time"] else f"{label}: no data"
-        )
-    desc = "Kaplan-Meier estimates with shaded 95% confidence bands. " + "; ".join(summary) + "."
+        body.append(_text(left + 30, ly, f"{label}: {last:.0%} after {months:.0f} months"))
+        summary.append(f"{label}: {last:.0%} after {months:.0f} months" if c["time"] else f"{label}: no data")
+    desc = f"Kaplan-Meier estimates with shaded {level:.0%} confidence bands. " + "; ".join(summary) + "."
     return _svg(width, height, title, desc, body)
 
 
 def forest_plot(
     *,
-    rows: list[dict],
+    rows: list[dict[str, Any]],
     title: str = "Effect estimates",
     null: float = 1.0,
     axis_label: str = "Ratio (log scale); below 1 favours the intervention",
+    level: float = 0.95,
 ) -> str:
     """One row per estimate: ``{"label", "estimate", "ci_low", "ci_high"}`` on a log scale."""
     left, right, top, step = 250, 170, 30, 24
@@ -209,5 +235,9 @@ def forest_plot(
         body.append(_text(left + pw + 8, yy + 4, text))
         lines.append(f"{r['label']}: {text}")
     return _svg(
-        width, height, title, "Estimates with 95% confidence intervals. " + "; ".join(lines) + ".", body
+        width,
+        height,
+        title,
+        f"Estimates with {level:.0%} confidence intervals. " + "; ".join(lines) + ".",
+        body,
     )

@@ -31,3 +31,20 @@ class JobProgress(models.Model):
         if not self.total:
             return None
         return min(100, round(100 * self.done / self.total))
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `offramp worker` says it is alive every few seconds (settings.WORKER_HEARTBEAT_SECONDS).
+
+    /healthz reads the newest beat; a task claimed by a worker whose beats stopped is marked
+    failed (offramp/jobs/lost.py), since nothing else will ever finish it.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.host}"

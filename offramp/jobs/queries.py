@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import Http404
 from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks.exceptions import TaskResultDoesNotExist
@@ -6,7 +8,7 @@ from offramp.access.scope import Actor
 from offramp.jobs.models import JobProgress
 
 
-def job_get(actor: Actor, job_id: int):
+def job_get(actor: Actor, job_id: int) -> JobProgress:
     """A job this user started, with the task's current status; anyone else's is 404."""
     try:
         job = JobProgress.objects.get(pk=job_id, started_by_id=actor.user_id, program_id=actor.program_id)
@@ -19,7 +21,7 @@ def job_get(actor: Actor, job_id: int):
     return job
 
 
-def job_state(job) -> dict:
+def job_state(job: JobProgress) -> dict[str, Any]:
     """What the progress page shows, as plain data for the page and its polling script."""
     result = job.result
     return {

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 
-from offramp.access.scope import GuardedManager
+from offramp.access.models import ProgramScoped
 
 
-class Notification(models.Model):
+class Notification(ProgramScoped):
     """A message to one staff member, shown in the app and (briefly) by email.
 
     The text is written for its recipient's role when it is sent: a prosecutor's notice
@@ -13,11 +13,11 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         HANDOFF = "handoff", "Warm hand-off requested"
+        CASE_ASSIGNED = "case_assigned", "Case assigned to you"
         INTAKE_DUE_SOON = "intake_due_soon", "Intake deadline near"
         INTAKE_LAPSED = "intake_lapsed", "Intake not completed in time"
         CHARGE_NOT_TO_BE_FILED = "charge_not_filed", "Intake completed: charge not to be filed"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=32, choices=Kind.choices)
     title = models.CharField(max_length=200)
@@ -28,8 +28,6 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

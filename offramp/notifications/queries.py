@@ -20,9 +20,11 @@ def my_notifications(actor: Actor) -> list[Notification]:
             )[:INBOX_SIZE]
         )
     audit_record(
-        actor=actor, action=Action.LIST, object_type="Notification",
+        actor=actor,
+        action=Action.LIST,
+        object_type="Notification",
         detail={"view": "notifications", "ids": [n.pk for n in notices]},
-    )  # fmt: skip
+    )
     notices.sort(key=lambda n: n.read_at is not None)  # stable: unread first, each part newest first
     return notices
 

@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.db import models
 
+from offramp.access.fieldcrypt import EncryptedTextField
+from offramp.access.models import ProgramScoped
 from offramp.access.scope import GuardedManager
 from offramp.people import hmis
 
 
-class Person(models.Model):
+class Person(ProgramScoped):
     """Someone referred to the program. Demographics use HMIS FY2026 codes so exports need no mapping."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     legal_first_name = models.CharField(max_length=50)
     legal_middle_name = models.CharField(max_length=50, blank=True)
     legal_last_name = models.CharField(max_length=50)
@@ -35,12 +36,19 @@ class Person(models.Model):
     veteran_status = models.PositiveSmallIntegerField(
         choices=hmis.NoYesReasons.choices, default=hmis.NoYesReasons.NOT_COLLECTED
     )
+    # HMIS FY2026 dropped its Gender element (Sex, list 4.21, replaced it): gender is the person's own words.
+    gender = models.CharField(max_length=100, blank=True, help_text="In the person's own words")
+    language = models.CharField(max_length=64, blank=True, help_text="Preferred language")
+    phone = models.CharField(max_length=32, blank=True)
+    # Where to find them (a camp, a corner, a friend's couch): narrative, sealed like case notes.
+    whereabouts = EncryptedTextField(blank=True)
+    emergency_contact_name = models.CharField(max_length=100, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=64, blank=True)
+    emergency_contact_phone = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]
@@ -65,15 +73,12 @@ class Person(models.Model):
         return labels or ([hmis.RaceNone(self.race_none).label] if self.race_none else [])
 
 
-class Alias(models.Model):
+class Alias(ProgramScoped):
     """Another name a person is known by (a street name, a former name, a common misspelling)."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     first_name = models.CharField(max_length=50, blank=True)
     last_name = models.CharField(max_length=50, blank=True)
-
-    objects = GuardedManager()
 
     class Meta:
         verbose_name_plural = "aliases"
@@ -81,3 +86,62 @@ class Alias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class ProfileChange(models.Model):
+    """One edit of a person's profile: which fields changed, from what to what, by whom and when.
+
+    Sealed fields (where to find them) are recorded as changed, never with their words.
+    """
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="profile_changes")
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changes = models.JSONField(default=dict, help_text="field -> [before, after] as shown on the page")
+
+    objects = GuardedManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "at"], name="profile_change_person")]
+
+    def __str__(self) -> str:
+        return f"Profile change {self.at:%Y-%m-%d}"
+
+
+class PersonLink(models.Model):
+    """Two person records the case team found to be one person. A link never merges them: both keep their
+    history, and a split ends the link but is kept, so the pair is not linked again by mistake."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")  # the lower id
+    other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    linked_at = models.DateTimeField()
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    split_at = models.DateTimeField(null=True, blank=True)
+    split_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    split_reason = models.CharField(max_length=300, blank=True)
+
+    objects = GuardedManager()
+
+    class Meta:
+        ordering = ["-linked_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__lt=models.F("other")), name="person_link_ordered"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "other"], condition=models.Q(split_at__isnull=True), name="person_link_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link {self.person_id}-{self.other_id}"

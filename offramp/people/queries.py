@@ -1,18 +1,45 @@
 """Finding a person, answered at the depth each role may see."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.http import Http404
 
 from offramp.access.actions import disclosure_record
 from offramp.access.audit import Action, audit_record
 from offramp.access.consent import REDISCLOSURE_NOTICE, consent_scope, consents_covering
-from offramp.access.models import Consent
-from offramp.access.policy import CONSENT_GATED, Category, Scope
+from offramp.access.models import AuditEntry, Consent
+from offramp.access.policy import CONSENT_GATED, Category, Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case
-from offramp.people.models import Person
+from offramp.people.models import Person, PersonLink
+from offramp.people.throttle import LOOKUP_VIEW, lookups_exhausted, too_many_message
+
+# The empty answer. A consent-gated asker (the prosecutor) reads the same words whether there is no
+# record or no consent, byte for byte; the words say so, and how to ask the program.
+NO_RECORD = "No active participant found."
+NO_RECORD_YOU_MAY_SEE = "There is no participant record you may see for this name and date of birth."
+HOW_TO_ASK = (
+    "A record is shown to your office only where the participant agreed to share it. To ask about "
+    "this person, contact {program}{phone}."
+)
+
+
+def consent_gated(actor: Actor) -> bool:
+    """Whether this actor's lookup answers only under a participant's consent."""
+    return actor.scope(Category.STATUS) == Scope.LIMITED and any(
+        (role, Category.STATUS) in CONSENT_GATED for role in actor.roles
+    )
+
+
+def how_to_ask(actor: Actor) -> str:
+    phone = (actor.program.configuration or {}).get("intake_phone", "")
+    return HOW_TO_ASK.format(program=actor.program.name, phone=f" at {phone}" if phone else "")
+
+
+class TooManyLookups(Exception):
+    """The user, or the address, has made as many lookups as the window allows."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +69,16 @@ def status_lookup(
     that disclosure: no consent reads exactly like no record. Case staff see the
     status and, where the case is theirs to open, a link to it.
     """
-    scope = actor.require(Category.STATUS)
+    actor.require(Category.STATUS)
+    if lookups_exhausted(actor):
+        audit_record(
+            actor=actor,
+            action=Action.SEARCH,
+            object_type="Person",
+            outcome=AuditEntry.Outcome.DENIED,
+            detail={"view": LOOKUP_VIEW, "refused": "too many lookups"},
+        )
+        raise TooManyLookups(too_many_message())
     name_match = Q(legal_last_name__iexact=last_name.strip()) | Q(
         aliases__last_name__iexact=last_name.strip()
     )
@@ -63,30 +99,46 @@ def status_lookup(
             ).select_related("person")
         )
         consents = None
-        if any((role, Category.STATUS) in CONSENT_GATED for role in actor.roles) and scope == Scope.LIMITED:
+        if consent_gated(actor):
             # A disclosure outside the case team: only under a consent, and written to the ledger.
             consents = consents_covering(
-                program_id=actor.program_id, person_ids={c.person_id for c in cases},
-                recipient_class=Consent.Recipient.PROSECUTOR, category=Category.STATUS,
-            )  # fmt: skip
+                program_id=actor.program_id,
+                person_ids={c.person_id for c in cases},
+                recipient_class=Consent.Recipient.PROSECUTOR,
+                category=Category.STATUS,
+            )
             cases = [c for c in cases if c.person_id in consents]
             for case in cases:
                 disclosure_record(
-                    actor=actor, consent=consents[case.person_id], categories=[Category.STATUS],
+                    actor=actor,
+                    consent=consents[case.person_id],
+                    categories=[Category.STATUS],
                     description="Participation status and its dates (status lookup)",
-                )  # fmt: skip
+                )
         own_case_ids = set()
         if actor.has(Category.CASE_RECORD, Scope.OWN):
             case_scope = actor.scope(Category.CASE_RECORD)
             own_case_ids = {
                 c.pk for c in cases if case_scope == Scope.PROGRAM or c.case_manager_id == actor.user_id
             }
+    # One entry per lookup (the throttle counts them), naming the first person it matched, and one
+    # more per further person, so "who looked at this participant?" finds every lookup that did.
+    matched = sorted({c.person_id for c in cases})
     audit_record(
         actor=actor,
         action=Action.SEARCH,
         object_type="Person",
-        detail={"view": "status_lookup", "matched_person_ids": sorted({c.person_id for c in cases})},
+        object_id=matched[0] if matched else "",
+        detail={"view": LOOKUP_VIEW, "matched_person_ids": matched},
     )
+    for person_id in matched[1:]:
+        audit_record(
+            actor=actor,
+            action=Action.SEARCH,
+            object_type="Person",
+            object_id=person_id,
+            detail={"view": "status_lookup_match"},
+        )
     if not actor.has(Category.CASE_RECORD, Scope.OWN) and not actor.has(Category.LEGAL):
         # Officers: the fact of participation, nothing more, and once however many cases match.
         return [StatusAnswer(active=True)] if cases else []
@@ -106,3 +158,81 @@ def _answer(case: Case, may_open: bool, consent=None) -> StatusAnswer:
         status_changed_at=case.status_changed_at,
         case_id=case.pk if may_open else None,
     )
+
+
+@dataclass
+class LinkRow:
+    link: PersonLink
+    name: str  # the other record's name: the viewer may see it, it is in their scope or linked to it
+    case_id: int | None  # the other record's latest case, when the viewer may open it
+
+
+@dataclass
+class ProfileView:
+    case: Case
+    person: Person
+    aliases: list
+    history: list
+    may_change: bool
+    links: list = field(default_factory=list)  # LinkRow, current
+    splits: list = field(default_factory=list)  # LinkRow, ended: kept so the pair is not relinked by mistake
+
+
+def profile_get(actor: Actor, case_id: int) -> ProfileView:
+    """A participant's profile and its history of changes, for the case team (and the program's
+    project managers, read only); officers, prosecutors and evaluators get 404. Audited."""
+    scope = actor.scope(Category.IDENTITY)
+    with trusted("people.profile_get"):
+        case = None
+        if scope >= Scope.OWN and actor.has(Category.CASE_RECORD, Scope.OWN):
+            cases = Case.objects.filter(program_id=actor.program_id)
+            if scope == Scope.OWN:
+                cases = cases.filter(case_manager_id=actor.user_id)
+            case = cases.select_related("person").filter(pk=case_id).first()
+        if case is None:
+            audit_record(
+                actor=actor,
+                action=Action.READ,
+                object_type="Person",
+                object_id=f"case:{case_id}",
+                outcome=AuditEntry.Outcome.NOT_FOUND,
+            )
+            raise Http404("Not found")
+        person = case.person
+        aliases = list(person.aliases.order_by("last_name", "first_name"))
+        history = list(person.profile_changes.select_related("by")[:50])
+        rows = _link_rows(actor, person, scope)
+    audit_record(
+        actor=actor,
+        action=Action.READ,
+        object_type="Person",
+        object_id=person.pk,
+        detail={"view": "profile", "linked": [r.link.pk for r in rows]},
+    )
+    return ProfileView(
+        case,
+        person,
+        aliases,
+        history,
+        case_team_scope(actor) >= Scope.OWN,
+        links=[r for r in rows if r.link.split_at is None],
+        splits=[r for r in rows if r.link.split_at is not None],
+    )
+
+
+def _link_rows(actor: Actor, person: Person, scope: Scope) -> list[LinkRow]:
+    links = list(
+        PersonLink.objects.filter(program_id=actor.program_id)
+        .filter(Q(person=person) | Q(other=person))
+        .select_related("person", "other", "linked_by", "split_by")
+    )
+    others = {link.other_id if link.person_id == person.pk else link.person_id for link in links}
+    cases = Case.objects.filter(program_id=actor.program_id, person_id__in=others).order_by("opened_at")
+    if scope == Scope.OWN:
+        cases = cases.filter(case_manager_id=actor.user_id)
+    latest = {c.person_id: c.pk for c in cases}
+    rows = []
+    for link in links:
+        other = link.other if link.person_id == person.pk else link.person
+        rows.append(LinkRow(link, other.display_name, latest.get(other.pk)))
+    return rows

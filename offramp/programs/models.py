@@ -4,14 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from offramp.access.roles import Role
-
-DEFAULT_CONFIGURATION = {
-    "intake_window_days": 30,
-    "caseload_soft_limit": 20,
-    "caseload_hard_limit": 25,
-    "in_the_wind_days": 30,
-}
+from offramp.programs import configuration as program_settings
+from offramp.programs.roles import Role
 
 
 def validate_time_zone(value: str) -> None:
@@ -41,8 +35,18 @@ class Program(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @property
+    def small_cell(self) -> int:
+        """The smallest count shown in anything that leaves the system: the program's threshold, never
+        below the deployment's OFFRAMP_SMALL_CELL."""
+        own = self.setting("small_cell_threshold")
+        return max(int(own or settings.SMALL_CELL), settings.SMALL_CELL)
+
     def setting(self, key: str):
-        return self.configuration.get(key, DEFAULT_CONFIGURATION[key])
+        """The program's value for a setting in the one table (programs/configuration.py), or its default."""
+        entry = program_settings.SETTINGS[key]  # a key not in the table is a programming error
+        value = (self.configuration or {}).get(key)
+        return program_settings.default(entry.key) if value is None else value
 
 
 class Agency(models.Model):
@@ -84,3 +88,36 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} - {self.program}"
+
+
+class OnCallShift(models.Model):
+    """One line of a program's on-call rota: a case manager on call for hours of a weekday, or a fallback.
+
+    Program configuration edited by case supervisors; read by `offramp.programs.rota`.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="0 is Monday; empty for a fallback"
+    )
+    start_hour = models.PositiveSmallIntegerField(default=0)
+    end_hour = models.PositiveSmallIntegerField(default=24, help_text="Not after the start: runs overnight")
+    fallback = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["fallback", "weekday", "start_hour", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fallback=True) | models.Q(weekday__isnull=False, weekday__lte=6),
+                name="oncall_regular_has_weekday",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_hour__lte=23, end_hour__gte=1, end_hour__lte=24),
+                name="oncall_hours_in_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on call"

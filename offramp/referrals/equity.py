@@ -192,10 +192,21 @@ def _flag(cell: Cell, r: Row, rest_offered: int, rest_eligible: int, threshold: 
 
 
 CSV_HEADER = (
-    "dimension", "group", "eligible", "offers", "intakes_completed", "diversion_rate", "rate_ci95_low",
-    "rate_ci95_high", "gap_to_overall", "disparity_ratio", "ratio_ci95_low", "ratio_ci95_high",
-    "flagged_below_peers", "evidence",
-)  # fmt: skip
+    "dimension",
+    "group",
+    "eligible",
+    "offers",
+    "intakes_completed",
+    "diversion_rate",
+    "rate_ci95_low",
+    "rate_ci95_high",
+    "gap_to_overall",
+    "disparity_ratio",
+    "ratio_ci95_low",
+    "ratio_ci95_high",
+    "flagged_below_peers",
+    "evidence",
+)
 
 
 def csv_rows(breakdowns) -> list[tuple]:
@@ -209,9 +220,20 @@ def csv_rows(breakdowns) -> list[tuple]:
         for c in cells:
             rows.append(
                 (
-                    label, c.group, c.eligible, c.offered, c.intakes, c.rate, num(c.ci_low, 4),
-                    num(c.ci_high, 4), c.gap, c.ratio, num(c.ratio_low, 3), num(c.ratio_high, 3),
-                    "yes" if c.flagged else "", c.evidence,
+                    label,
+                    c.group,
+                    c.eligible,
+                    c.offered,
+                    c.intakes,
+                    c.rate,
+                    num(c.ci_low, 4),
+                    num(c.ci_high, 4),
+                    c.gap,
+                    c.ratio,
+                    num(c.ratio_low, 3),
+                    num(c.ratio_high, 3),
+                    "yes" if c.flagged else "",
+                    c.evidence,
                 )
-            )  # fmt: skip
+            )
     return rows

@@ -4,7 +4,8 @@ import uuid
 
 from django import forms
 
-from offramp.referrals.eligibility import METHOD_LABELS, _substance_label
+from offramp.formbounds import PlausibleForm
+from offramp.referrals.eligibility_rules import METHOD_LABELS, _substance_label
 from offramp.referrals.protocol import SUBSTANCES, Protocol
 from offramp.referrals.referral_facts import (
     HISTORY_CLEAR,
@@ -19,15 +20,17 @@ YES_NO = [("", "Not known"), ("yes", "Yes"), ("no", "No")]
 MAX_PROTOCOL_BYTES = 256 * 1024
 
 
-class PersonForm(forms.Form):
+class PersonForm(PlausibleForm):
     last_name = forms.CharField(max_length=50, label="Last name")
     first_name = forms.CharField(max_length=50, required=False, label="First name")
     date_of_birth = forms.DateField(label="Date of birth", widget=forms.DateInput(attrs={"type": "date"}))
     # One key per referral form: a resubmission of the same form finds the referral it made.
     key = forms.CharField(max_length=64, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+    # The officer's answer to "possible existing participant": a signed token, or "new" (matches.py).
+    match = forms.CharField(max_length=300, required=False, widget=forms.HiddenInput)
 
 
-class FactsForm(forms.Form):
+class FactsForm(PlausibleForm):
     """The door and the offence facts; the yes/no questions come from the protocol."""
 
     def __init__(self, *args, protocol: Protocol, **kwargs):
@@ -47,13 +50,16 @@ class FactsForm(forms.Form):
         )
         if protocol.quantity is not None:
             f["quantity_grams"] = forms.FloatField(
-                required=False, min_value=0, label="Quantity (grams)",
+                required=False,
+                min_value=0,
+                label="Quantity (grams)",
                 widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-            )  # fmt: skip
+            )
             f["substance"] = forms.ChoiceField(
-                required=False, label="Substance",
+                required=False,
+                label="Substance",
                 choices=[("", "Not known")] + [(s, _substance_label(s)) for s in SUBSTANCES],
-            )  # fmt: skip
+            )
         f["location"] = forms.CharField(max_length=200, required=False, label="Where are you?")
         f["area"] = forms.CharField(max_length=64, required=False, label="Precinct or beat")
         self.fact_names = facts_asked(protocol)
@@ -63,23 +69,32 @@ class FactsForm(forms.Form):
             )
         for look in protocol.history:
             f[f"history_{look.id}"] = forms.ChoiceField(
-                required=False, label=f"Records check: {look.label}", widget=forms.RadioSelect,
-                choices=[(HISTORY_NOT_CHECKED, "Not checked"), (HISTORY_CLEAR, "None found"),
-                         (HISTORY_FOUND, "Found")],
-            )  # fmt: skip
+                required=False,
+                label=f"Records check: {look.label}",
+                widget=forms.RadioSelect,
+                choices=[
+                    (HISTORY_NOT_CHECKED, "Not checked"),
+                    (HISTORY_CLEAR, "None found"),
+                    (HISTORY_FOUND, "Found"),
+                ],
+            )
         if protocol.prior_activity is not None:
             f["prior_activity_date"] = forms.DateField(
-                required=False, label="Social contact: date of the verified prior activity",
+                required=False,
+                label="Social contact: date of the verified prior activity",
                 widget=forms.DateInput(attrs={"type": "date"}),
-            )  # fmt: skip
+            )
             f["prior_activity_method"] = forms.ChoiceField(
-                required=False, label="Social contact: how it was verified",
+                required=False,
+                label="Social contact: how it was verified",
                 choices=[("", "Not recorded")] + [(m, t.capitalize()) for m, t in METHOD_LABELS.items()],
-            )  # fmt: skip
+            )
             f["prior_activity_in_catchment"] = forms.ChoiceField(
-                required=False, label="Social contact: was it inside the catchment area?", choices=YES_NO,
+                required=False,
+                label="Social contact: was it inside the catchment area?",
+                choices=YES_NO,
                 widget=forms.RadioSelect,
-            )  # fmt: skip
+            )
 
     def question_fields(self):
         return [self[f"fact_{name}"] for name in self.fact_names]
@@ -112,7 +127,7 @@ class FactsForm(forms.Form):
         )
 
 
-class ProtocolUploadForm(forms.Form):
+class ProtocolUploadForm(PlausibleForm):
     file = forms.FileField(label="Protocol file (TOML)")
 
     def clean_file(self):
@@ -128,15 +143,16 @@ class ProtocolUploadForm(forms.Form):
 MAX_ARRESTS_BYTES = 512 * 1024 * 1024
 
 
-class ScreeningUploadForm(forms.Form):
+class ScreeningUploadForm(PlausibleForm):
     """An export of arrests, its column mapping and the protocol version to screen it against."""
 
     def __init__(self, *args, versions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"] = forms.TypedChoiceField(
-            label="Protocol version", coerce=int,
+            label="Protocol version",
+            coerce=int,
             choices=[(v.version, f"Version {v.version}: {v.label}") for v in versions],
-        )  # fmt: skip
+        )
         self.fields["arrests"] = forms.FileField(
             label="Arrests (CSV export with a header row)",
             help_text="One row per arrest. Nothing is stored unless every row reads.",

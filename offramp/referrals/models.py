@@ -3,7 +3,7 @@ import functools
 from django.conf import settings
 from django.db import models
 
-from offramp.access.scope import GuardedManager
+from offramp.access.models import ProgramScoped
 from offramp.referrals import protocol as protocol_module
 
 
@@ -60,13 +60,12 @@ class Door(models.TextChoices):
     COMMUNITY = "community", "Community referral"
 
 
-class Referral(models.Model):
+class Referral(ProgramScoped):
     """A person sent to the program through one of the doors.
 
     An arrest diversion is a non-arrest: no booking, and no charge filed once intake is done.
     """
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
     door = models.CharField(max_length=32, choices=Door.choices)
     referred_at = models.DateTimeField(db_index=True)
@@ -109,8 +108,6 @@ class Referral(models.Model):
         max_length=64, blank=True, help_text="From the referral form: a resubmission finds this referral"
     )
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["-referred_at"]
         indexes = [
@@ -132,16 +129,18 @@ class Referral(models.Model):
         return f"{self.get_door_display()} {self.referred_at:%Y-%m-%d}"
 
 
-class ScreeningRun(models.Model):
+class ScreeningRun(ProgramScoped):
     """One records-system export of arrests, screened against one protocol version.
 
     The counts are kept as they were at screening; which diverted arrests went on to complete
     intake is read live from their cases.
     """
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     protocol_version = models.ForeignKey(ProtocolVersion, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=255)
+    # A batch the records system posted through the API (or dropped in the watched folder): one part of
+    # the continuous screening, whose arrests the equity audit reads by period rather than by run.
+    continuous = models.BooleanField(default=False)
     rows = models.PositiveIntegerField()
     eligible = models.PositiveIntegerField(help_text="Not ruled out by the record")
     diverted = models.PositiveIntegerField(help_text="Eligible and matched to a referral")
@@ -154,8 +153,6 @@ class ScreeningRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -163,13 +160,16 @@ class ScreeningRun(models.Model):
         return f"Screening of {self.file_name}"
 
 
-class ScreenedArrest(models.Model):
+class ScreenedArrest(ProgramScoped):
     """One arrest of a screened export and what the screening found. Arrest-record data."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="arrests")
     line = models.PositiveIntegerField(help_text="Line of the file")
     incident_number = models.CharField(max_length=64)
+    incident_date = models.DateField(null=True, blank=True)
+    # The arrest's date and time where the record has the time (else midnight), in UTC: the
+    # eligible-but-booked clock runs from it.
+    arrested_at = models.DateTimeField(null=True, blank=True)
     statute = models.CharField(max_length=64)
     offence = models.CharField(max_length=200, blank=True)
     outcome = models.CharField(max_length=16, help_text="The engine's: eligible, ineligible or needs_review")
@@ -188,11 +188,13 @@ class ScreenedArrest(models.Model):
     sex = models.CharField(max_length=32, blank=True)
     age_group = models.CharField(max_length=16, blank=True)
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["run", "line"]
-        indexes = [models.Index(fields=["program", "run", "eligible"], name="screened_run_eligible")]
+        indexes = [
+            models.Index(fields=["program", "run", "eligible"], name="screened_run_eligible"),
+            models.Index(fields=["program", "incident_number"], name="screened_incident"),
+            models.Index(fields=["program", "incident_date"], name="screened_incident_date"),
+        ]
 
     def __str__(self) -> str:
         return f"Arrest {self.incident_number}"

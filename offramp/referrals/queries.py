@@ -1,25 +1,68 @@
 """Reads of referrals for an acting user."""
 
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.models import AuditEntry
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import Category, Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case
-from offramp.referrals import equity, equity_chart, names
+from offramp.people import names
+from offramp.referrals import eligibility, equity, equity_chart
+from offramp.referrals.matches import candidates, matches_for
 from offramp.referrals.models import ProtocolVersion, Referral, ScreenedArrest, ScreeningRun
+from offramp.referrals.referral_facts import ReferralDraft, to_facts
+
+HANDOFF_TARGET = dt.timedelta(minutes=30)
+ERR_NO_PROTOCOL = "This program has no published eligibility protocol yet; ask the project manager."
+
+
+def handoff_referrals(actor: Actor) -> QuerySet[Referral]:
+    """The referrals whose hand-off this actor may see and record (callers are inside trusted()):
+    a case manager's own (the hand-off came to them, or the case is on their caseload), a
+    supervisor's anywhere in the program; anyone else none (404)."""
+    scope = case_team_scope(actor)
+    if scope < Scope.OWN:
+        raise Http404("Not found")
+    referrals = Referral.objects.filter(program_id=actor.program_id)
+    if scope == Scope.OWN:
+        caseload = Case.objects.filter(program_id=actor.program_id, case_manager_id=actor.user_id)
+        referrals = referrals.filter(
+            Q(handoff_to_id=actor.user_id) | Q(pk__in=caseload.values("referral_id"))
+        )
+    return referrals
+
+
+def handoff_minutes(referral: Referral) -> int | None:
+    """Whole minutes from the hand-off request to the case manager's arrival (never below 0)."""
+    if referral.handoff_requested_at is None or referral.handoff_arrived_at is None:
+        return None
+    return max(0, int((referral.handoff_arrived_at - referral.handoff_requested_at).total_seconds() // 60))
+
 
 PAGE_SIZE = 25
+
+
+def _case_of(referral, person, referred_at) -> Q:
+    """The case a referral opened, or the open case it joined (the person's, opened before it)."""
+    return Q(referral=referral) | Q(person=person, opened_at__lte=referred_at, status__in=OPEN_STATUSES)
 
 
 def my_referrals(actor: Actor, *, page: int = 1) -> Page:
     """The referrals this user made, newest first, with what became of each (status and intake date only)."""
     actor.require(Category.OWN_REFERRALS, Scope.OWN)
     with trusted("referrals.my_referrals"):
-        latest_case = Case.objects.filter(referral=OuterRef("pk")).order_by("-opened_at")
+        latest_case = Case.objects.filter(
+            _case_of(OuterRef("pk"), OuterRef("person_id"), OuterRef("referred_at"))
+        ).order_by("-opened_at")
         referrals = (
             Referral.objects.filter(program_id=actor.program_id, referring_officer_id=actor.user_id)
             .select_related("person")
@@ -40,17 +83,65 @@ def my_referrals(actor: Actor, *, page: int = 1) -> Page:
     return result
 
 
+def agency_referral(actor: Actor, *, agency_id: int, referral_id: int) -> dict:
+    """What the referring agency may know of one referral it made (minimum necessary): the decision,
+    whether the program took the person on, whether intake is done (its date only) and whether the case
+    is still open. No names, no case detail. 404 for any referral another agency made."""
+    actor.require(Category.OWN_REFERRALS, Scope.OWN)
+    with trusted("referrals.agency_referral"):
+        referral = Referral.objects.filter(
+            program_id=actor.program_id, referring_agency_id=agency_id, pk=referral_id
+        ).first()
+        case = Case.objects.filter(referral=referral).order_by("-opened_at").first() if referral else None
+    audit_record(
+        actor=actor,
+        action=Action.READ,
+        object_type="Referral",
+        object_id=referral_id,
+        outcome=AuditEntry.Outcome.OK if referral is not None else AuditEntry.Outcome.NOT_FOUND,
+        detail={"view": "agency_referral_status"},
+    )
+    if referral is None:
+        raise Http404("Not found")
+    completed = case.intake_completed_at if case else None
+    return {
+        "id": referral.pk,
+        "door": referral.door,
+        "incident_number": referral.incident_number,
+        "referred_at": referral.referred_at,
+        "decision": referral.decision,
+        "accepted": case is not None,
+        "intake_completed_on": timezone.localdate(completed, timezone=actor.program.zone)
+        if completed
+        else None,
+        "open": case is not None and case.status in OPEN_STATUSES,
+    }
+
+
 # ---- the officer's referral ----------------------------------------------------------------
 
 
-def person_known(actor: Actor, *, first_name: str, last_name: str, date_of_birth) -> bool:
+def possible_matches(actor: Actor, *, first_name: str, last_name: str, date_of_birth, key: str) -> list:
+    """The "possible existing participants" an officer chooses among: a signed token each and whether
+    they have an open case, nothing more. Audited like the lookup."""
+    actor.require(Category.OWN_REFERRALS, Scope.OWN)
+    with trusted("referrals.possible_matches"):
+        found = matches_for(actor, first_name, last_name, date_of_birth, key)
+    audit_record(
+        actor=actor,
+        action=Action.SEARCH,
+        object_type="Person",
+        detail={"view": "referral_possible_matches", "count": len(found)},
+    )
+    return found
+
+
+def person_known(actor: Actor, *, first_name: str, last_name: str, date_of_birth: dt.date) -> bool:
     """Is someone by this name (tolerantly matched, aliases included) and date of birth an active participant?
 
     Officers are told only "active participant" or "not known", so this returns a bool and
     nothing else leaves the function.
     """
-    from offramp.referrals.actions import candidates
-
     actor.require(Category.STATUS)
     with trusted("referrals.person_known"):
         matched = [
@@ -65,9 +156,11 @@ def person_known(actor: Actor, *, first_name: str, last_name: str, date_of_birth
             ).exists()
         )
     audit_record(
-        actor=actor, action=Action.SEARCH, object_type="Person",
+        actor=actor,
+        action=Action.SEARCH,
+        object_type="Person",
         detail={"view": "referral_lookup", "matched_person_ids": sorted(matched)},
-    )  # fmt: skip
+    )
     return active
 
 
@@ -83,13 +176,23 @@ def referral_handoff(actor: Actor, referral_id: int) -> Referral:
             .first()
         )
         if referral is not None:
-            case = Case.objects.filter(referral=referral).order_by("-opened_at").first()
+            case = (
+                Case.objects.filter(_case_of(referral.pk, referral.person_id, referral.referred_at))
+                .select_related("case_manager")
+                .order_by("-opened_at")
+                .first()
+            )
             referral.intake_due = case.intake_due if case else None
+            # Whom the person calls: the case manager the case has now (a reassignment moves it).
+            referral.card_manager = (case.case_manager if case else None) or referral.handoff_to
     audit_record(
-        actor=actor, action=Action.READ, object_type="Referral", object_id=referral_id,
+        actor=actor,
+        action=Action.READ,
+        object_type="Referral",
+        object_id=referral_id,
         outcome=AuditEntry.Outcome.OK if referral is not None else AuditEntry.Outcome.NOT_FOUND,
         detail={"view": "handoff_card"},
-    )  # fmt: skip
+    )
     if referral is None:
         raise Http404("Not found")
     return referral
@@ -98,8 +201,6 @@ def referral_handoff(actor: Actor, referral_id: int) -> Referral:
 def handoff_arrival(actor: Actor, referral_id: int) -> Referral:
     """A hand-off for the case team to record their arrival (see actions.handoff_referrals), or 404.
     Attached: `case_id` (the referral's case, for a link) and `minutes` (request to arrival)."""
-    from offramp.referrals.actions import handoff_minutes, handoff_referrals
-
     with trusted("referrals.handoff_arrival"):
         referral = (
             handoff_referrals(actor)
@@ -108,26 +209,31 @@ def handoff_arrival(actor: Actor, referral_id: int) -> Referral:
             .first()
         )
         if referral is not None:
-            case = Case.objects.filter(referral=referral).order_by("-opened_at").first()
+            case = (
+                Case.objects.filter(_case_of(referral.pk, referral.person_id, referral.referred_at))
+                .order_by("-opened_at")
+                .first()
+            )
             referral.case_id = case.pk if case else None
             referral.minutes = handoff_minutes(referral)
     audit_record(
-        actor=actor, action=Action.READ, object_type="Referral", object_id=referral_id,
+        actor=actor,
+        action=Action.READ,
+        object_type="Referral",
+        object_id=referral_id,
         outcome=AuditEntry.Outcome.OK if referral is not None else AuditEntry.Outcome.NOT_FOUND,
         detail={"view": "handoff_arrival"},
-    )  # fmt: skip
+    )
     if referral is None:
         raise Http404("Not found")
     return referral
 
 
-def handoff_summary(actor: Actor, *, since=None) -> dict:
+def handoff_summary(actor: Actor, *, since: dt.datetime | None = None) -> dict[str, Any]:
     """Warm hand-offs in the program (for a program overview): how many were requested, how many
     have an arrival recorded, the median minutes from request to arrival, and how many were within
     the 30-minute target. Counts only; `since` limits to requests from then on."""
     import statistics
-
-    from offramp.referrals.actions import HANDOFF_TARGET
 
     actor.require(Category.CASE_RECORD, Scope.PROGRAM)
     with trusted("referrals.handoff_summary"):
@@ -143,6 +249,26 @@ def handoff_summary(actor: Actor, *, since=None) -> dict:
         "median_minutes": statistics.median(waits) if waits else None,
         "within_target": sum(w * 60 <= HANDOFF_TARGET.total_seconds() for w in waits),
     }
+
+
+def protocol_current(program_id: int) -> ProtocolVersion | None:
+    """The newest published version (configuration: readable by anyone acting in the program)."""
+    return ProtocolVersion.objects.filter(program_id=program_id).order_by("-version").first()
+
+
+def eligibility_preview(
+    actor: Actor, *, draft: ReferralDraft, incident_date: dt.date | None, age: int | None = None
+) -> eligibility.Decision:
+    """The decision the current protocol would make on these facts, with its reasons. Reads only the
+    program's protocol (configuration); nothing is stored. No published protocol: ValidationError."""
+    actor.require(Category.OWN_REFERRALS, Scope.OWN)
+    version = protocol_current(actor.program_id)
+    if version is None:
+        raise ValidationError(ERR_NO_PROTOCOL)
+    facts = to_facts(version.protocol, draft, incident_date)
+    if age is not None and draft.date_of_birth is None:
+        facts = dataclasses.replace(facts, age=age)
+    return eligibility.decide(version.protocol, facts)
 
 
 # ---- protocol versions (program configuration) ---------------------------------------------
@@ -179,9 +305,11 @@ def screening_runs(actor: Actor) -> list[ScreeningRun]:
             )[:50]
         )
     audit_record(
-        actor=actor, action=Action.LIST, object_type="ScreeningRun",
+        actor=actor,
+        action=Action.LIST,
+        object_type="ScreeningRun",
         detail={"view": "screening", "ids": [r.pk for r in runs]},
-    )  # fmt: skip
+    )
     return runs
 
 
@@ -194,54 +322,63 @@ def screening_equity(actor: Actor, run_id: int, *, export: bool = False) -> dict
     A constant number of queries whatever the run's size: one aggregate overall and one per dimension.
     `export` audits the read as an export (the CSV)."""
     actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
-    config = actor.program.configuration or {}
-    threshold = int(config.get("small_cell_threshold", equity.DEFAULT_THRESHOLD))
-    references = config.get("equity_reference") or {}
     with trusted("referrals.screening_equity"):
         run = (
             ScreeningRun.objects.filter(program_id=actor.program_id, pk=run_id)
             .select_related("protocol_version", "created_by")
             .first()
         )
-        breakdowns, overall = [], None
+        breakdowns, overall, threshold = [], None, None
         if run is not None:
             completed = Case.objects.filter(
                 referral_id=OuterRef("referral_id"), intake_completed_at__isnull=False
             )
             eligible = ScreenedArrest.objects.filter(
                 program_id=actor.program_id, run=run, eligible=True
-            ).annotate(intake=Exists(completed))
-            counts = {
-                "eligible": Count("id"),
-                "offered": Count("id", filter=Q(diverted=True)),
-                "intakes": Count("id", filter=Q(diverted=True, intake=True)),
-            }
-            total = equity.Row("All eligible arrests", **eligible.aggregate(**counts))
-            overall = equity.rate(total.offered, total.eligible)
-            breakdowns.append(("overall", "Overall", equity.breakdown([total], overall, threshold)))
-            for field, label in equity.DIMENSIONS:
-                rows = [
-                    equity.Row(v[field] or "Not recorded", v["eligible"], v["offered"], v["intakes"])
-                    for v in eligible.values(field).annotate(**counts).order_by()
-                ]
-                cells = equity.breakdown(
-                    rows,
-                    overall,
-                    threshold,
-                    reference=references.get(field),
-                    flag_officers=field == "officer",
-                )
-                breakdowns.append((field, label, cells))
+            ).annotate(offer=F("diverted"), intake=Exists(completed))
+            breakdowns, overall, threshold = equity_breakdowns(actor, eligible)
     audit_record(
-        actor=actor, action=Action.EXPORT if export else Action.READ, object_type="ScreeningRun",
-        object_id=run_id, outcome=AuditEntry.Outcome.OK if run is not None else AuditEntry.Outcome.NOT_FOUND,
+        actor=actor,
+        action=Action.EXPORT if export else Action.READ,
+        object_type="ScreeningRun",
+        object_id=run_id,
+        outcome=AuditEntry.Outcome.OK if run is not None else AuditEntry.Outcome.NOT_FOUND,
         detail={"view": "equity_csv" if export else "equity_audit"},
-    )  # fmt: skip
+    )
     if run is None:
         raise Http404("Not found")
+    return {"run": run, **equity_presented(breakdowns, overall, threshold)}
+
+
+def equity_breakdowns(actor: Actor, eligible) -> tuple[list, float | None, int]:
+    """The equity audit's breakdowns of eligible arrests annotated with `offer` (diverted) and `intake`
+    (the diversion's intake is done); callers are inside trusted(). One aggregate overall and one per
+    dimension, whatever the number of arrests."""
+    threshold = actor.program.small_cell
+    references = actor.program.setting("equity_reference")
+    counts = {
+        "eligible": Count("id"),
+        "offered": Count("id", filter=Q(offer=True)),
+        "intakes": Count("id", filter=Q(offer=True, intake=True)),
+    }
+    total = equity.Row("All eligible arrests", **eligible.aggregate(**counts))
+    overall = equity.rate(total.offered, total.eligible)
+    breakdowns = [("overall", "Overall", equity.breakdown([total], overall, threshold))]
+    for field, label in equity.DIMENSIONS:
+        rows = [
+            equity.Row(v[field] or "Not recorded", v["eligible"], v["offered"], v["intakes"])
+            for v in eligible.values(field).annotate(**counts).order_by()
+        ]
+        cells = equity.breakdown(
+            rows, overall, threshold, reference=references.get(field), flag_officers=field == "officer"
+        )
+        breakdowns.append((field, label, cells))
+    return breakdowns, overall, threshold
+
+
+def equity_presented(breakdowns: list, overall: float | None, threshold: int | None) -> dict:
     flagged = [c for field, _, cells in breakdowns if field == "officer" for c in cells if c.flagged]
     return {
-        "run": run,
         "breakdowns": [
             (field, label, cells, None if field == "overall" else equity_chart.chart(label, cells, overall))
             for field, label, cells in breakdowns

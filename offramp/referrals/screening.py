@@ -2,8 +2,8 @@
 
 A column mapping (TOML) says which column of a department's export holds which fact, how its
 dates are written and how its codes translate (race codes, substance names). `read_arrests`
-reads the file column-wise with polars and checks every mapped column as a whole; a file with
-any bad cell is refused with every problem named by line and field, so nothing half-loads.
+reads the file with the shared reader (`offramp.files`), which checks every mapped column as a
+whole; a file with any bad cell is refused with every problem named by line and field.
 `screen` then decides each distinct combination of the facts that matter once with the compiled
 protocol (many arrests share them) and joins the outcomes back.
 
@@ -15,46 +15,48 @@ arrest counts as "eligible on the record": it could have been offered diversion.
 
 from __future__ import annotations
 
-import io
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from offramp.files.cells import safe_frame
+from offramp.files.mapping import ColumnMapping, Field, Schema, mapping_from_toml
+from offramp.files.table import read_table
+from offramp.programs import configuration as program_settings
 from offramp.referrals.eligibility import INELIGIBLE, Facts, compile_protocol
 from offramp.referrals.protocol import SUBSTANCES, Protocol
 
 DOOR = "arrest"
 NOT_RECORDED = "Not recorded"
 MAX_CODE = 64  # incident numbers and statute codes, as stored
-MAX_ERRORS = 50  # enough to fix a file in one pass without flooding the page
 
-# The facts a mapping may name, and whether a file must have them.
-REQUIRED = ("incident_number", "statute", "incident_date")
-OPTIONAL = (
-    "offence_description",
-    "date_of_birth",
-    "age",
-    "quantity_grams",
-    "substance",
-    "incident_time",
-    "officer",
-    "unit",
-    "shift",
-    "area",
-    "race",
-    "ethnicity",
-    "sex",
+# The facts a mapping may name; an export must have the three required ones.
+ARRESTS = Schema(
+    "arrests",
+    (
+        Field("incident_number", required=True, max_length=MAX_CODE, upper=True, unique=True),
+        Field("statute", required=True, max_length=MAX_CODE),
+        Field("incident_date", "date", required=True),
+        Field("offence_description"),
+        Field("date_of_birth", "date", not_after="incident_date"),
+        Field("age", "int", low=0, high=120, describe="an age in whole years (0 to 120)"),
+        Field("quantity_grams", "number", low=0, describe="a number of grams (0 or more)"),
+        Field(
+            "substance",
+            "choice",
+            choices=SUBSTANCES,
+            describe="a known substance; map it under [values.substance]",
+        ),
+        Field("incident_time", "time"),
+        *(Field(name) for name in ("officer", "unit", "shift", "area", "race", "ethnicity", "sex")),
+    ),
+    complete_values=True,  # a code the [values] table does not list makes the row malformed
 )
-FIELDS = REQUIRED + OPTIONAL
-DATE_FIELDS = ("incident_date", "date_of_birth")
-TIME_FIELDS = ("incident_time",)
+FIELDS = ARRESTS.names
 # Free text kept as the record has it.
 GROUP_FIELDS = ("race", "ethnicity", "sex", "officer", "unit", "shift", "area")
 # Shifts when the program configures none (`shifts`: name -> start, "HH:MM"); a shift runs to the
 # next one's start, and the last wraps past midnight.
-DEFAULT_SHIFTS = {"Day": "07:00", "Evening": "15:00", "Night": "23:00"}
 ERR_SHIFTS = (
     "The program's shifts must map each shift's name to its start as HH:MM (e.g. Day = \"07:00\"), "
     "with distinct starts."
@@ -69,208 +71,41 @@ AGE_GROUPS = (
 )
 AGE_GROUP_LAST = "65 and over"
 
-ERR_MAPPING_TOML = "The mapping file is not valid TOML: {error}"
-ERR_MAPPING_UNKNOWN = "columns.{name}: unknown fact; expected one of {choices}"
-ERR_MAPPING_REQUIRED = "columns.{name}: required"
-ERR_MAPPING_TYPE = "{path}: expected text"
-ERR_MAPPING_VALUES = "values.{name}: {name} is not mapped to a column"
-ERR_MAPPING_TABLE = "{name}: unknown table; expected columns, formats or values"
-ERR_CSV = "The file could not be read as CSV: {error}"
-ERR_COLUMN_MISSING = "The file has no column {column!r} (mapped to {name}); its columns are: {columns}"
-ERR_EMPTY_FILE = "The file has no rows."
-ERR_CELL = "Line {line}, {name} (column {column!r}): {problem}"
-ERR_MORE = "... and {more} more problems."
-P_REQUIRED = "required"
-P_DATE = "{value!r} is not a date in the format {fmt}"
-P_TIME = "{value!r} is not a time in the format {fmt}"
-P_NUMBER = "{value!r} is not a number of grams (0 or more)"
-P_AGE = "{value!r} is not an age in whole years (0 to 120)"
-P_CODE = "{value!r} is not a known code; expected one of {choices}"
-P_SUBSTANCE = "{value!r} is not a known substance; map it under [values.substance]"
-P_LONG = "{value!r} is longer than 64 characters"
-P_DUPLICATE = "incident {value!r} is already on line {first}; the file must have one row per arrest"
+
+def load_mapping(text: str | bytes, *, file: str = "") -> ColumnMapping:
+    """Parse and check a column mapping file; raises InvalidFile naming every problem."""
+    return mapping_from_toml(text, ARRESTS, file=file)
 
 
-class ScreeningFileError(ValueError):
-    """A mapping or arrests file that cannot be loaded; `errors` names every problem found."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
-
-
-@dataclass(frozen=True)
-class ColumnMapping:
-    columns: dict[str, str]  # fact -> source column
-    formats: dict[str, str] = field(default_factory=dict)  # date fact -> strptime format
-    values: dict[str, dict[str, str]] = field(default_factory=dict)  # fact -> {source value: value}
-
-
-def load_mapping(text: str) -> ColumnMapping:
-    """Parse and check a column mapping file; raises ScreeningFileError naming every problem."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScreeningFileError([ERR_MAPPING_TOML.format(error=exc)]) from None
-    errors = [ERR_MAPPING_TABLE.format(name=k) for k in data if k not in ("columns", "formats", "values")]
-    columns = _text_table(data.get("columns", {}), "columns", errors)
-    errors += [
-        ERR_MAPPING_UNKNOWN.format(name=k, choices=", ".join(FIELDS)) for k in columns if k not in FIELDS
-    ]
-    errors += [ERR_MAPPING_REQUIRED.format(name=k) for k in REQUIRED if k not in columns]
-    formats = _text_table(data.get("formats", {}), "formats", errors)
-    errors += [
-        f"formats.{k}: only dates and times have a format ({', '.join(DATE_FIELDS + TIME_FIELDS)})"
-        for k in formats
-        if k not in DATE_FIELDS + TIME_FIELDS
-    ]
-    values: dict[str, dict[str, str]] = {}
-    for name, table in (data.get("values") or {}).items():
-        if name not in columns:
-            errors.append(ERR_MAPPING_VALUES.format(name=name))
-        values[name] = _text_table(table, f"values.{name}", errors)
-    if errors:
-        raise ScreeningFileError(errors)
-    return ColumnMapping(columns=columns, formats=formats, values=values)
-
-
-def _text_table(table, path: str, errors: list[str]) -> dict[str, str]:
-    if not isinstance(table, dict):
-        errors.append(ERR_MAPPING_TYPE.format(path=path))
-        return {}
-    good = {}
-    for key, value in table.items():
-        if isinstance(value, str):
-            good[str(key)] = value
-        else:
-            errors.append(ERR_MAPPING_TYPE.format(path=f"{path}.{key}"))
-    return good
-
-
-def read_arrests(source: str | Path | bytes, mapping: ColumnMapping) -> pl.DataFrame:
+def read_arrests(source: str | Path | bytes, mapping: ColumnMapping, *, file: str = "") -> pl.DataFrame:
     """The arrests as a frame with one column per mapped fact, typed, codes translated, plus `line`
     (the line of the file it came from) and `age` (from the date of birth where there is one).
 
-    Line numbers assume no quoted cell spans lines (records-system exports do not).
+    Raises InvalidFile naming every bad cell by line and field. `file` names the export in
+    messages; a name ending .parquet is read as Parquet, anything else as CSV.
     """
-    data = io.BytesIO(source) if isinstance(source, bytes) else source
-    wanted = list(dict.fromkeys(mapping.columns.values()))
-    try:
-        header = pl.read_csv(data, n_rows=0, infer_schema=False).columns
-        if isinstance(data, io.BytesIO):
-            data.seek(0)
-        missing = [
-            ERR_COLUMN_MISSING.format(column=col, name=name, columns=", ".join(header))
-            for name, col in mapping.columns.items()
-            if col not in header
-        ]
-        if missing:
-            raise ScreeningFileError(missing)
-        raw = pl.read_csv(data, columns=wanted, infer_schema=False, encoding="utf8")
-    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
-        raise ScreeningFileError([ERR_CSV.format(error=str(exc).splitlines()[0])]) from None
-    if raw.height == 0:
-        raise ScreeningFileError([ERR_EMPTY_FILE])
+    source = Path(source) if isinstance(source, str) else source
+    return with_age(read_table(source, mapping, file=file))
 
-    # Every mapped column as trimmed text, empty cells as null.
-    text = raw.select(
-        pl.int_range(2, raw.height + 2, dtype=pl.UInt32).alias("line"),
-        *[
-            pl.col(col).str.strip_chars().replace("", None).alias(name)
-            for name, col in mapping.columns.items()
-        ],
-    )
-    typed: list[pl.Expr] = [pl.col("line")]
-    checks: list[tuple[str, pl.Expr, pl.Expr]] = []  # (fact, bad-row expression, problem text)
-    for name in mapping.columns:
-        col = pl.col(name)
-        if name in REQUIRED:
-            checks.append((name, col.is_null(), pl.lit(P_REQUIRED)))
-        if name in mapping.values:
-            codes = mapping.values[name]
-            checks.append((name, col.is_not_null() & ~col.is_in(list(codes)), _problem(P_CODE, col, codes)))
-            col = col.replace_strict(codes, default=None, return_dtype=pl.String)
-        if name in DATE_FIELDS:
-            fmt = mapping.formats.get(name, "%Y-%m-%d")
-            parsed = col.str.strptime(pl.Date, fmt, strict=False)
-            checks.append((name, col.is_not_null() & parsed.is_null(), _problem(P_DATE, col, fmt=fmt)))
-            col = parsed
-        elif name in TIME_FIELDS:
-            fmt = mapping.formats.get(name, "%H:%M")
-            parsed = col.str.strptime(pl.Time, fmt, strict=False)
-            checks.append((name, col.is_not_null() & parsed.is_null(), _problem(P_TIME, col, fmt=fmt)))
-            col = parsed
-        elif name == "quantity_grams":
-            parsed = col.cast(pl.Float64, strict=False)
-            bad = col.is_not_null() & (
-                parsed.is_null() | (parsed < 0) | parsed.is_infinite() | parsed.is_nan()
-            )
-            checks.append((name, bad, _problem(P_NUMBER, col)))
-            col = parsed
-        elif name == "age":
-            parsed = col.cast(pl.Int32, strict=False)
-            bad = col.is_not_null() & (parsed.is_null() | (parsed < 0) | (parsed > 120))
-            checks.append((name, bad, _problem(P_AGE, col)))
-            col = parsed
-        elif name == "substance":
-            checks.append(
-                (name, col.is_not_null() & ~col.is_in(list(SUBSTANCES)), _problem(P_SUBSTANCE, col))
-            )
-        elif name in ("incident_number", "statute"):
-            checks.append((name, col.str.len_chars() > MAX_CODE, _problem(P_LONG, col)))
-            if name == "incident_number":
-                col = col.str.to_uppercase()
-        typed.append(col.alias(name))
 
-    # One pass computes every check; only the failing rows are pulled out to name them.
-    flags = text.select(
-        pl.col("line"), *[bad.fill_null(False).alias(f"bad{i}") for i, (_, bad, _) in enumerate(checks)]
-    )
-    errors: list[tuple[int, str]] = []
-    for i, (name, _bad, problem) in enumerate(checks):
-        failing = text.filter(flags[f"bad{i}"]).head(MAX_ERRORS).select("line", problem.alias("problem"))
-        column = mapping.columns[name]
-        errors += [
-            (line, ERR_CELL.format(line=line, name=name, column=column, problem=p))
-            for line, p in failing.iter_rows()
-        ]
-    frame = text.select(typed)
-    errors += _duplicates(frame, mapping)
-    if errors:
-        errors.sort()
-        shown = [message for _, message in errors[:MAX_ERRORS]]
-        if len(errors) > MAX_ERRORS:
-            shown.append(ERR_MORE.format(more=len(errors) - MAX_ERRORS))
-        raise ScreeningFileError(shown)
+def with_age(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add `age` from the date of birth (or the age column) on the incident date."""
     return frame.with_columns(_age(frame))
 
 
-def _problem(template: str, col: pl.Expr, codes: dict | None = None, fmt: str = "") -> pl.Expr:
-    """The problem text for each failing cell, built in polars (the value quoted as Python would)."""
-    head, _, tail = template.partition("{value!r}")
-    choices = ", ".join(sorted(codes)) if codes is not None else ""
-    return pl.concat_str(pl.lit(head + "'"), col, pl.lit("'" + tail.format(fmt=fmt, choices=choices)))
+def with_arrest_times(frame: pl.DataFrame, zone: str) -> pl.DataFrame:
+    """Add `arrested_at`: the incident date and time (midnight where the record has no time) in the
+    program's zone, as naive UTC (how both databases take a UTC time as a parameter)."""
+    time = pl.col("incident_time") if "incident_time" in frame.columns else pl.lit(None, dtype=pl.Time)
+    at = pl.col("incident_date").cast(pl.Datetime("us")) + time.fill_null(pl.time(0)).cast(pl.Duration("us"))
 
+    def utc(moment: pl.Expr) -> pl.Expr:
+        local = moment.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+        return local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
 
-def _duplicates(frame: pl.DataFrame, mapping: ColumnMapping) -> list[tuple[int, str]]:
-    numbered = frame.select("line", "incident_number").drop_nulls()
-    first = numbered.group_by("incident_number").agg(pl.col("line").min().alias("first"))
-    dupes = numbered.join(first, on="incident_number").filter(pl.col("line") != pl.col("first"))
-    column = mapping.columns["incident_number"]
-    return [
-        (
-            line,
-            ERR_CELL.format(
-                line=line,
-                name="incident_number",
-                column=column,
-                problem=P_DUPLICATE.format(value=number, first=first_line),
-            ),
-        )
-        for line, number, first_line in dupes.head(MAX_ERRORS)
-        .select("line", "incident_number", "first")
-        .iter_rows()
-    ]
+    # A time inside the spring-forward gap does not exist there: fall back to the day's midnight.
+    midnight = pl.col("incident_date").cast(pl.Datetime("us"))
+    return frame.with_columns(arrested_at=pl.coalesce(utc(at), utc(midnight)))
 
 
 def _age(frame: pl.DataFrame) -> pl.Expr:
@@ -293,6 +128,7 @@ def _age(frame: pl.DataFrame) -> pl.Expr:
 
 # The facts an arrest record can carry; the decision depends on nothing else (see `screen`).
 KEY = ("statute", "quantity_grams", "substance", "age")
+MEMO_LIMIT = 200_000  # distinct fact tuples remembered per protocol (a few tens of MB at most)
 
 
 def screen(frame: pl.DataFrame, protocol: Protocol) -> pl.DataFrame:
@@ -305,13 +141,23 @@ def screen(frame: pl.DataFrame, protocol: Protocol) -> pl.DataFrame:
     """
     keys = frame.select(*[pl.col(k) if k in frame.columns else pl.lit(None).alias(k) for k in KEY]).unique()
     decide = compile_protocol(protocol)
+    # Continuous screening sees the same fact tuples batch after batch: keep each tuple's outcome with
+    # the compiled protocol (itself cached per protocol), so a tuple is decided once per process.
+    memo = decide.__dict__.setdefault("screening_memo", {})
     outcomes, reasons = [], []
-    for statute, grams, substance, age in keys.iter_rows():
-        decision = decide(
-            Facts(door=DOOR, statute=statute, quantity_grams=grams, substance=substance, age=age)
-        )
-        outcomes.append(decision.outcome)
-        reasons.append(next((r.message for r in decision.reasons if r.outcome == INELIGIBLE), ""))
+    for key in keys.iter_rows():
+        found = memo.get(key)
+        if found is None:
+            statute, grams, substance, age = key
+            decision = decide(
+                Facts(door=DOOR, statute=statute, quantity_grams=grams, substance=substance, age=age)
+            )
+            reason = next((r.message for r in decision.reasons if r.outcome == INELIGIBLE), "")
+            found = (decision.outcome, reason)
+            if len(memo) < MEMO_LIMIT:
+                memo[key] = found
+        outcomes.append(found[0])
+        reasons.append(found[1])
     decided = keys.with_columns(
         pl.Series("outcome", outcomes, dtype=pl.String),
         pl.Series("reason", reasons, dtype=pl.String),
@@ -336,7 +182,7 @@ def parse_shifts(config) -> list[tuple[int, str]]:
 
     Raises ValueError (ERR_SHIFTS) when it is not a table of distinct HH:MM starts."""
     if config is None:
-        config = DEFAULT_SHIFTS
+        config = program_settings.default("shifts")
     if not isinstance(config, dict) or not config:
         raise ValueError(ERR_SHIFTS)
     starts = []
@@ -404,4 +250,4 @@ def results_csv(frame: pl.DataFrame, path: Path) -> None:
         "sex",
         "age_group",
     ]
-    frame.select([c for c in cols if c in frame.columns]).write_csv(path)
+    safe_frame(frame.select([c for c in cols if c in frame.columns])).write_csv(path)

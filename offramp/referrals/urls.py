@@ -11,6 +11,7 @@ urlpatterns = [
     path("protocols/", views.protocols, name="protocols"),
     path("protocols/<int:version>.toml", views.protocol_export, name="protocol_export"),
     path("screening/", views.screening, name="screening"),
+    path("screening/continuous/", views.continuous, name="continuous"),
     path("screening/<int:run_id>/equity/", views.equity, name="equity"),
     path("screening/<int:run_id>/equity.csv", views.equity_csv, name="equity_csv"),
 ]

@@ -1,4 +1,4 @@
-import csv
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from offramp.access.policy import Category, Scope
-from offramp.referrals import actions, eligibility, queries
+from offramp.access.policy import CONFIGURE, REFER
+from offramp.files.cells import csv_writer
+from offramp.params import int_param
+from offramp.referrals import actions, continuous_queries, eligibility, queries, tasks
 from offramp.referrals import equity as equity_tables
 from offramp.referrals.forms import FactsForm, PersonForm, ProtocolUploadForm, ScreeningUploadForm
 from offramp.referrals.referral_facts import to_facts
-from offramp.web.forms import int_param
 
 
 @require_GET
@@ -32,7 +33,7 @@ def referral_new(request):
     retried Divert carries the same idempotency key.
     """
     actor = request.actor
-    actor.require(Category.OWN_REFERRALS, Scope.OWN)
+    actor.require(*REFER)
     version = actions.protocol_current(actor.program_id)
     if version is None:
         return render(request, "referrals/no_protocol.html", {"message": actions.ERR_NO_PROTOCOL})
@@ -44,10 +45,21 @@ def referral_new(request):
     person = person_form.cleaned_data
     context = {"person_form": person_form, "person": person, "protocol": protocol, "version": version}
     if step == "person":
-        context["known"] = queries.person_known(
-            actor, first_name=person["first_name"], last_name=person["last_name"],
+        possible = queries.possible_matches(
+            actor,
+            first_name=person["first_name"],
+            last_name=person["last_name"],
             date_of_birth=person["date_of_birth"],
-        )  # fmt: skip
+            key=person["key"],
+        )
+        if possible and not person["match"]:
+            return render(request, "referrals/new_match.html", {**context, "matches": possible})
+        context["known"] = queries.person_known(
+            actor,
+            first_name=person["first_name"],
+            last_name=person["last_name"],
+            date_of_birth=person["date_of_birth"],
+        )
         return render(request, "referrals/new_facts.html", {**context, "form": FactsForm(protocol=protocol)})
     if step == "edit":  # back from the decision: what was entered, without error messages
         form = FactsForm(initial=request.POST.dict(), protocol=protocol)
@@ -58,7 +70,9 @@ def referral_new(request):
     draft = facts_form.draft(person)
     if step == "divert":
         try:
-            referral = actions.referral_divert(actor=actor, draft=draft, idempotency_key=person["key"])
+            referral = actions.referral_divert(
+                actor=actor, draft=draft, idempotency_key=person["key"], match=person["match"]
+            )
         except ValidationError as exc:
             context["errors"] = exc.messages
         else:
@@ -79,15 +93,15 @@ def referral_new(request):
 @login_required
 def handoff(request, referral_id: int):
     referral = queries.referral_handoff(request.actor, referral_id)
-    config = request.actor.program.configuration or {}
     return render(
         request,
         "referrals/handoff.html",
         {
             "referral": referral,
+            "manager": referral.card_manager,
             "program": request.actor.program,
-            "intake_place": config.get("intake_place", ""),
-            "intake_phone": config.get("intake_phone", ""),
+            "intake_place": request.actor.program.setting("intake_place"),
+            "intake_phone": request.actor.program.setting("intake_phone"),
         },
     )
 
@@ -106,7 +120,7 @@ def handoff_arrival(request, referral_id: int):
         else:
             return redirect("referrals:arrival", referral_id=referral_id)
     referral = queries.handoff_arrival(actor, referral_id)
-    target = int(actions.HANDOFF_TARGET.total_seconds() // 60)
+    target = int(queries.HANDOFF_TARGET.total_seconds() // 60)
     return render(
         request, "referrals/handoff_arrival.html", {"referral": referral, "errors": errors, "target": target}
     )
@@ -116,12 +130,14 @@ def handoff_arrival(request, referral_id: int):
 @login_required
 def protocols(request):
     actor = request.actor
-    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    actor.require(*CONFIGURE)
     form = ProtocolUploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            version = actions.protocol_publish(actor=actor, text=form.cleaned_data["file"])
+            version = actions.protocol_publish(
+                actor=actor, text=form.cleaned_data["file"], file_name=request.FILES["file"].name
+            )
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -145,14 +161,14 @@ def protocol_export(request, version: int):
 def screening(request):
     """Batch screening: upload an export of arrests (screened by a background task) and the runs so far."""
     actor = request.actor
-    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    actor.require(*CONFIGURE)
     versions = queries.protocol_versions(actor)
     form = ScreeningUploadForm(request.POST or None, request.FILES or None, versions=versions)
     errors = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            job = actions.screening_enqueue(
+            job = tasks.screening_enqueue(
                 actor=actor, upload=data["arrests"], mapping_text=data["mapping"], version=data["version"]
             )
         except ValidationError as exc:
@@ -181,5 +197,29 @@ def equity_csv(request, run_id: int):
     found = queries.screening_equity(request.actor, run_id, export=True)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="equity-audit-{found["run"].pk}.csv"'
-    csv.writer(response).writerows(equity_tables.csv_rows(found["breakdowns"]))
+    csv_writer(response).writerows(equity_tables.csv_rows(found["breakdowns"]))
     return response
+
+
+@require_GET
+@login_required
+def continuous(request):
+    """Continuous screening: the eligible-but-booked list, and the equity audit over a chosen period."""
+    actor = request.actor
+    booked = continuous_queries.eligible_booked(actor)
+    today = timezone.localdate()
+    start = _day(request.GET.get("start")) or today - dt.timedelta(days=90)
+    end = _day(request.GET.get("end")) or today
+    context = {"booked": booked, "start": start, "end": end}
+    try:
+        context |= continuous_queries.continuous_equity(actor, start=start, end=end)
+    except ValidationError as exc:
+        context["period_error"] = exc.messages[0]
+    return render(request, "referrals/continuous.html", context)
+
+
+def _day(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

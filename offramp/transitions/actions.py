@@ -20,13 +20,14 @@ from offramp.access.actions import disclosure_record
 from offramp.access.audit import Action, audit_record
 from offramp.access.consent import consent_permits
 from offramp.access.models import AuditEntry, Consent
-from offramp.access.policy import Category, Scope
-from offramp.access.roles import Role
-from offramp.access.scope import Actor, trusted
-from offramp.cases.actions import case_assign, case_team_scope, may_assign
+from offramp.access.policy import Category, Scope, case_team_scope, may_assign
+from offramp.access.scope import Actor, action, trusted
+from offramp.cases.actions import case_assign
 from offramp.cases.models import Case, Goal, Status
+from offramp.cases.queries import case_for
 from offramp.directory.models import Organization, Service
 from offramp.programs.queries import active_case_manager
+from offramp.programs.roles import Role
 from offramp.transitions import lifecycle
 from offramp.transitions.models import CaseTransfer, ServiceReferral, TransitionChange
 
@@ -63,24 +64,19 @@ class Refused(Exception):
 
 def _audited_refusal(actor: Actor, object_type: str, object_id, exc: Refused) -> ValidationError:
     audit_record(
-        actor=actor, action=Action.DISCLOSE, object_type=object_type, object_id=object_id,
-        outcome=AuditEntry.Outcome.DENIED, detail=exc.detail,
-    )  # fmt: skip
+        actor=actor,
+        action=Action.DISCLOSE,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=AuditEntry.Outcome.DENIED,
+        detail=exc.detail,
+    )
     return ValidationError(exc.message)
 
 
 def _case_for_change(actor: Actor, case_id: int) -> Case:
     """The case, locked, if the actor is on its case team (own caseload, or a supervisor), else 404."""
-    scope = case_team_scope(actor)
-    if scope < Scope.OWN:
-        raise Http404("Not found")
-    cases = Case.objects.select_for_update(of=("self",)).filter(program_id=actor.program_id)
-    if scope == Scope.OWN:
-        cases = cases.filter(case_manager_id=actor.user_id)
-    case = cases.select_related("person").filter(pk=case_id).first()
-    if case is None:
-        raise Http404("Not found")
-    return case
+    return case_for(actor, case_id, lock=True, change=True).case
 
 
 def _user(actor: Actor):
@@ -104,16 +100,20 @@ def _names_recipient(consent: Consent, names: set[str]) -> bool:
     return not named or named in names
 
 
-def consent_for_provider(*, program_id, person_id, names: set[str], categories: list[str], at: dt.datetime):
+def consent_for_provider(
+    *, program_id: int, person_id: int, names: set[str], categories: list[str], at: dt.datetime
+) -> Consent | None:
     """The most recently signed consent that permits this disclosure to this provider now, or None.
 
     Call inside trusted(). `consent_permits` decides; this only adds that the consent names the recipient.
     """
     names = {n.strip().casefold() for n in names if n and n.strip()}
     candidates = Consent.objects.filter(
-        program_id=program_id, person_id=person_id, recipient_class=Consent.Recipient.PROVIDER,
+        program_id=program_id,
+        person_id=person_id,
+        recipient_class=Consent.Recipient.PROVIDER,
         signed_at__lte=at,
-    ).order_by("-signed_at", "-id")  # fmt: skip
+    ).order_by("-signed_at", "-id")
     for consent in candidates:
         permitted = all(
             consent_permits(consent, recipient_class=Consent.Recipient.PROVIDER, category=c, at=at)
@@ -128,17 +128,26 @@ def _disclosure_gate(actor: Actor, referral: ServiceReferral, override_reason: s
     """Let the referral reach its provider: with consent (and a ledger row), or a supervisor's override."""
     categories = disclosure_categories(referral.area)
     consent = consent_for_provider(
-        program_id=referral.program_id, person_id=referral.case.person_id, names=_recipient_names(referral),
-        categories=categories, at=now,
-    )  # fmt: skip
-    detail = {"person_id": referral.case.person_id, "case": referral.case_id,
-              "recipient": referral.provider_name, "categories": categories}  # fmt: skip
+        program_id=referral.program_id,
+        person_id=referral.case.person_id,
+        names=_recipient_names(referral),
+        categories=categories,
+        at=now,
+    )
+    detail = {
+        "person_id": referral.case.person_id,
+        "case": referral.case_id,
+        "recipient": referral.provider_name,
+        "categories": categories,
+    }
     if consent is not None:
         disclosure = disclosure_record(
-            actor=actor, consent=consent, categories=categories,
+            actor=actor,
+            consent=consent,
+            categories=categories,
             description=f"Service referral to {referral.provider_name}: identity and need "
             f"({referral.get_area_display()})",
-        )  # fmt: skip
+        )
         referral.consent, referral.disclosure = consent, disclosure
         return {**detail, "consent_id": consent.pk, "disclosure_id": disclosure.pk}
     reason = override_reason.strip()
@@ -168,9 +177,14 @@ def _recipient_names(referral: ServiceReferral) -> set[str]:
 
 def _record_change(actor: Actor, referral: ServiceReferral, to_status: str, reason: str, now) -> None:
     TransitionChange.objects.create(
-        program_id=referral.program_id, service_referral=referral, from_status=referral.status,
-        to_status=to_status, reason=reason[:300], at=now, by=_user(actor),
-    )  # fmt: skip
+        program_id=referral.program_id,
+        service_referral=referral,
+        from_status=referral.status,
+        to_status=to_status,
+        reason=reason[:300],
+        at=now,
+        by=_user(actor),
+    )
     if referral.status in lifecycle.PENDING and to_status not in lifecycle.PENDING:
         referral.resolved_at = now
     referral.status, referral.status_changed_at = to_status, now
@@ -184,10 +198,18 @@ def _check_follow_up(actor: Actor, follow_up_on, now) -> None:
 
 
 def transition_referral_create(
-    *, actor: Actor, case_id: int, area: str, service_hsds_id: str = "", provider_name: str = "",
-    need: str = "", follow_up_on: dt.date | None = None, refer_now: bool = False, override_reason: str = "",
+    *,
+    actor: Actor,
+    case_id: int,
+    area: str,
+    service_hsds_id: str = "",
+    provider_name: str = "",
+    need: str = "",
+    follow_up_on: dt.date | None = None,
+    refer_now: bool = False,
+    override_reason: str = "",
     now: dt.datetime | None = None,
-) -> ServiceReferral:  # fmt: skip
+) -> ServiceReferral:
     """A new service referral, proposed; with `refer_now`, sent to the provider at once (the consent gate)."""
     now = now or timezone.now()
     if area not in Goal.Area.values:
@@ -207,23 +229,37 @@ def transition_referral_create(
             if not provider_name.strip():
                 raise ValidationError(ERR_PROVIDER_NEEDED)
             referral = ServiceReferral.objects.create(
-                program_id=actor.program_id, case=case, service=service,
-                provider_name=provider_name.strip()[:200], area=area,
-                need=need.strip()[:300], follow_up_on=follow_up_on, created_at=now,
-                created_by=_user(actor), status_changed_at=now,
-            )  # fmt: skip
+                program_id=actor.program_id,
+                case=case,
+                service=service,
+                provider_name=provider_name.strip()[:200],
+                area=area,
+                need=need.strip()[:300],
+                follow_up_on=follow_up_on,
+                created_at=now,
+                created_by=_user(actor),
+                status_changed_at=now,
+            )
             TransitionChange.objects.create(
-                program_id=actor.program_id, service_referral=referral, to_status=lifecycle.PROPOSED, at=now,
+                program_id=actor.program_id,
+                service_referral=referral,
+                to_status=lifecycle.PROPOSED,
+                at=now,
                 by=_user(actor),
-            )  # fmt: skip
+            )
             detail = {"case": case.pk, "person_id": case.person_id, "status": lifecycle.PROPOSED}
             if refer_now:
                 detail |= _disclosure_gate(actor, referral, override_reason, now)
                 _record_change(actor, referral, lifecycle.REFERRED, "", now)
                 referral.save()
                 detail["status"] = lifecycle.REFERRED
-            audit_record(actor=actor, action=Action.CREATE, object_type="ServiceReferral",
-                         object_id=referral.pk, detail=detail)  # fmt: skip
+            audit_record(
+                actor=actor,
+                action=Action.CREATE,
+                object_type="ServiceReferral",
+                object_id=referral.pk,
+                detail=detail,
+            )
     except Refused as exc:
         raise _audited_refusal(actor, "Case", case_id, exc) from None
     return referral
@@ -236,9 +272,16 @@ def _provider_of(service: Service) -> str:
 
 
 def transition_referral_update(
-    *, actor: Actor, referral_id: int, to_status: str = "", reason: str = "", provider_response: str = "",
-    follow_up_on=KEEP, override_reason: str = "", now: dt.datetime | None = None,
-) -> ServiceReferral:  # fmt: skip
+    *,
+    actor: Actor,
+    referral_id: int,
+    to_status: str = "",
+    reason: str = "",
+    provider_response: str = "",
+    follow_up_on: dt.date | None | object = KEEP,
+    override_reason: str = "",
+    now: dt.datetime | None = None,
+) -> ServiceReferral:
     """Move a referral on (only along `lifecycle.NEXT`), record the provider's response, set a follow-up date.
 
     Reaching `referred` discloses the participant to the provider and passes the consent gate.
@@ -270,8 +313,13 @@ def transition_referral_update(
                 detail |= {"from": referral.status, "to": to_status}
                 _record_change(actor, referral, to_status, reason.strip(), now)
             referral.save()
-            audit_record(actor=actor, action=Action.UPDATE, object_type="ServiceReferral",
-                         object_id=referral.pk, detail=detail)  # fmt: skip
+            audit_record(
+                actor=actor,
+                action=Action.UPDATE,
+                object_type="ServiceReferral",
+                object_id=referral.pk,
+                detail=detail,
+            )
     except Refused as exc:
         raise _audited_refusal(actor, "ServiceReferral", referral_id, exc) from None
     return referral
@@ -297,6 +345,7 @@ def _referral_for_change(actor: Actor, referral_id: int) -> ServiceReferral:
 # ---- case transfers ---------------------------------------------------------------------------------
 
 
+@action("transitions.transfer_request")
 def transition_transfer_request(
     *, actor: Actor, case_id: int, to_manager_id: int, reason: str, now: dt.datetime | None = None
 ) -> CaseTransfer:
@@ -308,63 +357,96 @@ def transition_transfer_request(
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError(ERR_TRANSFER_REASON)
-    with transaction.atomic(), trusted("transitions.transfer_request"):
-        case = _case_for_change(actor, case_id)
-        to_manager = active_case_manager(program_id=actor.program_id, user_id=to_manager_id)
-        if case.case_manager_id == to_manager.pk:
-            raise ValidationError(ERR_SAME_MANAGER)
-        if CaseTransfer.objects.filter(case=case, status=CaseTransfer.Status.REQUESTED).exists():
-            raise ValidationError(ERR_TRANSFER_OPEN)
-        transfer = CaseTransfer.objects.create(
-            program_id=actor.program_id, case=case, from_manager_id=case.case_manager_id,
-            to_manager=to_manager, reason=reason.strip()[:300], created_at=now, created_by=_user(actor),
-            status_changed_at=now,
-        )  # fmt: skip
-        TransitionChange.objects.create(
-            program_id=actor.program_id, case_transfer=transfer, to_status=transfer.status,
-            reason=transfer.reason, at=now, by=_user(actor),
-        )  # fmt: skip
-        audit_record(
-            actor=actor, action=Action.CREATE, object_type="CaseTransfer", object_id=transfer.pk,
-            detail={"case": case.pk, "person_id": case.person_id, "from": case.case_manager_id,
-                    "to": to_manager.pk, "consent": "not needed: inside the program's case team"},
-        )  # fmt: skip
+    case = _case_for_change(actor, case_id)
+    to_manager = active_case_manager(program_id=actor.program_id, user_id=to_manager_id)
+    if case.case_manager_id == to_manager.pk:
+        raise ValidationError(ERR_SAME_MANAGER)
+    if CaseTransfer.objects.filter(case=case, status=CaseTransfer.Status.REQUESTED).exists():
+        raise ValidationError(ERR_TRANSFER_OPEN)
+    transfer = CaseTransfer.objects.create(
+        program_id=actor.program_id,
+        case=case,
+        from_manager_id=case.case_manager_id,
+        to_manager=to_manager,
+        reason=reason.strip()[:300],
+        created_at=now,
+        created_by=_user(actor),
+        status_changed_at=now,
+    )
+    TransitionChange.objects.create(
+        program_id=actor.program_id,
+        case_transfer=transfer,
+        to_status=transfer.status,
+        reason=transfer.reason,
+        at=now,
+        by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="CaseTransfer",
+        object_id=transfer.pk,
+        detail={
+            "case": case.pk,
+            "person_id": case.person_id,
+            "from": case.case_manager_id,
+            "to": to_manager.pk,
+            "consent": "not needed: inside the program's case team",
+        },
+    )
     return transfer
 
 
+@action("transitions.transfer_decide")
 def transition_transfer_decide(
-    *, actor: Actor, transfer_id: int, accept: bool, reason: str = "", confirm: bool = False,
+    *,
+    actor: Actor,
+    transfer_id: int,
+    accept: bool,
+    reason: str = "",
+    confirm: bool = False,
     now: dt.datetime | None = None,
-) -> CaseTransfer:  # fmt: skip
+) -> CaseTransfer:
     """A case supervisor completes a transfer (the case is reassigned; caseload limits apply) or declines."""
     now = now or timezone.now()
     if not may_assign(actor):
         raise Http404("Not found")
     if not accept and not reason.strip():
         raise ValidationError(ERR_TRANSFER_DECLINE_REASON)
-    with transaction.atomic(), trusted("transitions.transfer_decide"):
-        transfer = (
-            CaseTransfer.objects.select_for_update(of=("self",)).select_related("case")
-            .filter(program_id=actor.program_id, pk=transfer_id).first()
-        )  # fmt: skip
-        if transfer is None:
-            raise Http404("Not found")
-        if transfer.status != CaseTransfer.Status.REQUESTED:
-            raise ValidationError(ERR_TRANSFER_DECIDED)
-        if accept:
-            if transfer.case.case_manager_id != transfer.from_manager_id:
-                raise ValidationError(ERR_TRANSFER_STALE)
-            case_assign(actor=actor, case_id=transfer.case_id, case_manager_id=transfer.to_manager_id,
-                        confirm=confirm)  # fmt: skip
-        to_status = CaseTransfer.Status.COMPLETED if accept else CaseTransfer.Status.DECLINED
-        TransitionChange.objects.create(program_id=actor.program_id, case_transfer=transfer,
-                                        from_status=transfer.status, to_status=to_status,
-                                        reason=reason.strip()[:300], at=now, by=_user(actor))  # fmt: skip
-        transfer.status, transfer.status_changed_at = to_status, now
-        transfer.decline_reason = "" if accept else reason.strip()[:300]
-        transfer.save()
-        audit_record(
-            actor=actor, action=Action.UPDATE, object_type="CaseTransfer", object_id=transfer.pk,
-            detail={"case": transfer.case_id, "person_id": transfer.case.person_id, "to": to_status},
-        )  # fmt: skip
+    transfer = (
+        CaseTransfer.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(program_id=actor.program_id, pk=transfer_id)
+        .first()
+    )
+    if transfer is None:
+        raise Http404("Not found")
+    if transfer.status != CaseTransfer.Status.REQUESTED:
+        raise ValidationError(ERR_TRANSFER_DECIDED)
+    if accept:
+        if transfer.case.case_manager_id != transfer.from_manager_id:
+            raise ValidationError(ERR_TRANSFER_STALE)
+        case_assign(
+            actor=actor, case_id=transfer.case_id, case_manager_id=transfer.to_manager_id, confirm=confirm
+        )
+    to_status = CaseTransfer.Status.COMPLETED if accept else CaseTransfer.Status.DECLINED
+    TransitionChange.objects.create(
+        program_id=actor.program_id,
+        case_transfer=transfer,
+        from_status=transfer.status,
+        to_status=to_status,
+        reason=reason.strip()[:300],
+        at=now,
+        by=_user(actor),
+    )
+    transfer.status, transfer.status_changed_at = to_status, now
+    transfer.decline_reason = "" if accept else reason.strip()[:300]
+    transfer.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="CaseTransfer",
+        object_id=transfer.pk,
+        detail={"case": transfer.case_id, "person_id": transfer.case.person_id, "to": to_status},
+    )
     return transfer

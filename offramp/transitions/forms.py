@@ -3,6 +3,7 @@
 from django import forms
 
 from offramp.cases.models import Goal
+from offramp.formbounds import PlausibleForm
 
 OVERRIDE_HELP = (
     "Only without the participant's consent for this provider: a case supervisor writes why the referral "
@@ -10,12 +11,14 @@ OVERRIDE_HELP = (
 )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(PlausibleForm):
     service = forms.CharField(required=False, widget=forms.HiddenInput)  # an HSDS service id, from the search
     provider_name = forms.CharField(
-        label="Provider (if not in the directory)", max_length=200, required=False,
+        label="Provider (if not in the directory)",
+        max_length=200,
+        required=False,
         help_text="Leave empty when you picked a service above.",
-    )  # fmt: skip
+    )
     area = forms.ChoiceField(label="Area of need", choices=Goal.Area.choices)
     need = forms.CharField(label="What the participant is asking for", max_length=300, required=False)
     follow_up_on = forms.DateField(
@@ -23,12 +26,14 @@ class ReferralForm(forms.Form):
     )
     refer_now = forms.BooleanField(label="Send the referral to the provider now", required=False)
     override_reason = forms.CharField(
-        label="Override reason (case supervisor)", required=False, help_text=OVERRIDE_HELP,
+        label="Override reason (case supervisor)",
+        required=False,
+        help_text=OVERRIDE_HELP,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(PlausibleForm):
     to_status = forms.ChoiceField(label="New status", required=False, widget=forms.RadioSelect)
     reason = forms.CharField(label="Reason (needed when declined)", max_length=300, required=False)
     provider_response = forms.CharField(
@@ -38,9 +43,11 @@ class UpdateForm(forms.Form):
         label="Follow up on", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     override_reason = forms.CharField(
-        label="Override reason (case supervisor)", required=False, help_text=OVERRIDE_HELP,
+        label="Override reason (case supervisor)",
+        required=False,
+        help_text=OVERRIDE_HELP,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, next_statuses=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,12 +8,12 @@ overrides with a written reason. Each status change is kept in `TransitionChange
 from django.conf import settings
 from django.db import models
 
-from offramp.access.scope import GuardedManager
+from offramp.access.models import ProgramScoped
 from offramp.cases.models import Goal
 from offramp.transitions import lifecycle
 
 
-class ServiceReferral(models.Model):
+class ServiceReferral(ProgramScoped):
     """A participant referred to a service: closed-loop, so it is followed until connected or ended."""
 
     class Status(models.TextChoices):
@@ -25,7 +25,6 @@ class ServiceReferral(models.Model):
         COMPLETED = lifecycle.COMPLETED, lifecycle.STATUS_LABELS[lifecycle.COMPLETED]
         CLOSED = lifecycle.CLOSED, lifecycle.STATUS_LABELS[lifecycle.CLOSED]
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="service_referrals")
     # The directory never deletes a service (it retires it by status), so PROTECT is safe; the
     # provider's name is copied too, as the recipient the consent must name.
@@ -58,8 +57,6 @@ class ServiceReferral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -77,7 +74,7 @@ class ServiceReferral(models.Model):
         return f"Referral to {self.provider_name}"
 
 
-class CaseTransfer(models.Model):
+class CaseTransfer(ProgramScoped):
     """A case moving from one case manager to another in the same program."""
 
     class Status(models.TextChoices):
@@ -86,7 +83,6 @@ class CaseTransfer(models.Model):
         DECLINED = "declined", "Declined"
         CANCELLED = "cancelled", "Cancelled"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transfers")
     from_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -101,8 +97,6 @@ class CaseTransfer(models.Model):
     )
     status_changed_at = models.DateTimeField()
 
-    objects = GuardedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -115,10 +109,9 @@ class CaseTransfer(models.Model):
         return f"Transfer of case {self.case_id}"
 
 
-class TransitionChange(models.Model):
+class TransitionChange(ProgramScoped):
     """One status change of a service referral or a case transfer, with its date and who made it."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     service_referral = models.ForeignKey(
         ServiceReferral, on_delete=models.CASCADE, null=True, blank=True, related_name="history"
     )
@@ -132,8 +125,6 @@ class TransitionChange(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -2,31 +2,22 @@
 
 from dataclasses import dataclass
 
-from django.http import Http404
 from django.utils import timezone
 
-from offramp.access.audit import Action, audit_record
-from offramp.access.models import AuditEntry
-from offramp.access.policy import Category, Scope
+from offramp.access.audit import Action, audit_record, audited_not_found
+from offramp.access.policy import Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
-from offramp.cases.actions import case_team_scope
 from offramp.cases.models import Case
+from offramp.cases.queries import case_for
 from offramp.transitions import lifecycle
 from offramp.transitions.models import CaseTransfer, ServiceReferral
 
 
 def _case(actor: Actor, case_id: int, *, change: bool) -> Case:
     """The case if the actor may read it (or, with `change`, work on it); else 404, audited."""
-    scope = case_team_scope(actor) if change else actor.require(Category.CASE_RECORD, Scope.OWN)
-    cases = Case.objects.filter(program_id=actor.program_id)
-    if scope == Scope.OWN:
-        cases = cases.filter(case_manager_id=actor.user_id)
-    case = None if scope < Scope.OWN else cases.select_related("person").filter(pk=case_id).first()
-    if case is None:
-        audit_record(actor=actor, action=Action.READ, object_type="Case", object_id=case_id,
-                     outcome=AuditEntry.Outcome.NOT_FOUND, detail={"view": "service_referrals"})  # fmt: skip
-        raise Http404("Not found")
-    return case
+    return case_for(
+        actor, case_id, change=change, refused_as=("Case", case_id), detail={"view": "service_referrals"}
+    ).case
 
 
 def _annotate(referrals: list, now) -> list:
@@ -34,9 +25,10 @@ def _annotate(referrals: list, now) -> list:
         referral.days_pending = lifecycle.days_pending(referral.created_at, referral.resolved_at, now)
         referral.pending = referral.status in lifecycle.PENDING
         referral.follow_up_due = (
-            referral.follow_up_on is not None and referral.status not in lifecycle.FINISHED
+            referral.follow_up_on is not None
+            and referral.status not in lifecycle.FINISHED
             and referral.follow_up_on <= timezone.localdate(now)
-        )  # fmt: skip
+        )
         referral.next_statuses = [(s, lifecycle.STATUS_LABELS[s]) for s in lifecycle.NEXT[referral.status]]
     return referrals
 
@@ -56,16 +48,21 @@ def case_transitions(actor: Actor, case_id: int) -> CaseTransitions:
         case = _case(actor, case_id, change=False)
         referrals = list(
             ServiceReferral.objects.filter(program_id=actor.program_id, case=case)
-            .select_related("service").prefetch_related("history")
-        )  # fmt: skip
+            .select_related("service")
+            .prefetch_related("history")
+        )
         transfers = list(
-            CaseTransfer.objects.filter(program_id=actor.program_id, case=case)
-            .select_related("from_manager", "to_manager")
-        )  # fmt: skip
+            CaseTransfer.objects.filter(program_id=actor.program_id, case=case).select_related(
+                "from_manager", "to_manager"
+            )
+        )
     audit_record(
-        actor=actor, action=Action.READ, object_type="ServiceReferral", object_id=f"case:{case.pk}",
+        actor=actor,
+        action=Action.READ,
+        object_type="ServiceReferral",
+        object_id=f"case:{case.pk}",
         detail={"case": case.pk, "person_id": case.person_id, "ids": [r.pk for r in referrals]},
-    )  # fmt: skip
+    )
     return CaseTransitions(case, _annotate(referrals, now), transfers, case_team_scope(actor) >= Scope.OWN)
 
 
@@ -73,8 +70,13 @@ def case_for_referral(actor: Actor, case_id: int) -> Case:
     """The case, for the new-referral form: the case team only."""
     with trusted("transitions.case_for_referral"):
         case = _case(actor, case_id, change=True)
-    audit_record(actor=actor, action=Action.READ, object_type="Case", object_id=case.pk,
-                 detail={"view": "service_referral_new", "person_id": case.person_id})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=Action.READ,
+        object_type="Case",
+        object_id=case.pk,
+        detail={"view": "service_referral_new", "person_id": case.person_id},
+    )
     return case
 
 
@@ -85,15 +87,18 @@ def service_referral_get(actor: Actor, case_id: int, referral_id: int) -> Servic
         case = _case(actor, case_id, change=True)
         referral = (
             ServiceReferral.objects.filter(program_id=actor.program_id, case=case, pk=referral_id)
-            .select_related("service", "override_by", "consent").prefetch_related("history__by").first()
-        )  # fmt: skip
+            .select_related("service", "override_by", "consent")
+            .prefetch_related("history__by")
+            .first()
+        )
         if referral is None:
-            audit_record(
-                actor=actor, action=Action.READ, object_type="ServiceReferral", object_id=referral_id,
-                outcome=AuditEntry.Outcome.NOT_FOUND,
-            )  # fmt: skip
-            raise Http404("Not found")
+            raise audited_not_found(actor, "ServiceReferral", referral_id)
         referral.case = case
-    audit_record(actor=actor, action=Action.READ, object_type="ServiceReferral", object_id=referral.pk,
-                 detail={"case": case.pk, "person_id": case.person_id})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=Action.READ,
+        object_type="ServiceReferral",
+        object_id=referral.pk,
+        detail={"case": case.pk, "person_id": case.person_id},
+    )
     return _annotate([referral], now)[0]

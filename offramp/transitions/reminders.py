@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.notifications.actions import notification_send
 from offramp.notifications.models import Notification
 from offramp.programs.models import Membership, Program
+from offramp.programs.roles import Role
 from offramp.transitions import lifecycle
 from offramp.transitions.models import ServiceReferral
 
-DEFAULT_STUCK_DAYS = 14
 # The notification kinds are the notifications app's; a follow-up is the hand-off's loop being closed.
 KIND = Notification.Kind.HANDOFF
 
@@ -43,7 +42,7 @@ def reminders_run(*, now: dt.datetime | None = None) -> ReminderReport:
 def _run_program(program: Program, now: dt.datetime, report: ReminderReport) -> None:
     actor = Actor.system("service-referral-reminders", program=program)
     today = timezone.localdate(now, timezone=program.zone)
-    stuck_days = int(program.configuration.get("service_referral_stuck_days", DEFAULT_STUCK_DAYS))
+    stuck_days = int(program.setting("service_referral_stuck_days"))
     with trusted("transitions.reminders"):
         waiting = list(
             ServiceReferral.objects.filter(program=program)
@@ -55,12 +54,24 @@ def _run_program(program: Program, now: dt.datetime, report: ReminderReport) -> 
     for referral in waiting:
         notices = []
         if referral.follow_up_on is not None and referral.follow_up_on <= today:
-            notices.append(("follow-up", f"{referral.follow_up_on:%Y-%m-%d}", report.follow_up,
-                            f"Follow up on the referral to {referral.provider_name}"))  # fmt: skip
+            notices.append(
+                (
+                    "follow-up",
+                    f"{referral.follow_up_on:%Y-%m-%d}",
+                    report.follow_up,
+                    f"Follow up on the referral to {referral.provider_name}",
+                )
+            )
         pending = lifecycle.days_pending(referral.created_at, referral.resolved_at, now)
         if referral.status in lifecycle.PENDING and pending > stuck_days:
-            notices.append(("stuck", referral.status, report.stuck,
-                            f"Referral to {referral.provider_name} waiting {pending} days"))  # fmt: skip
+            notices.append(
+                (
+                    "stuck",
+                    referral.status,
+                    report.stuck,
+                    f"Referral to {referral.provider_name} waiting {pending} days",
+                )
+            )
         if not notices:
             continue
         case = referral.case
@@ -72,17 +83,22 @@ def _run_program(program: Program, now: dt.datetime, report: ReminderReport) -> 
         for what, about, sent_list, title in notices:
             for recipient in recipients:
                 sent = notification_send(
-                    actor=actor, recipient=recipient, kind=KIND, title=f"{title}: {case.person.display_name}",
+                    actor=actor,
+                    recipient=recipient,
+                    kind=KIND,
+                    title=f"{title}: {case.person.display_name}",
                     body=f"Status: {referral.get_status_display()}. Days pending: {pending}.",
                     email_body="A service referral needs a follow-up. Details are in offramp.",
-                    url=reverse("transitions:referrals", args=[case.pk]), now=now,
+                    url=reverse("transitions:referrals", args=[case.pk]),
+                    now=now,
                     key=f"service-referral-{what}:{referral.pk}:{about}",
-                )  # fmt: skip
+                )
                 if sent is not None and referral.pk not in sent_list:
                     sent_list.append(referral.pk)
 
 
 def _supervisors(program: Program) -> list:
-    members = Membership.objects.filter(program=program, role=Role.CASE_SUPERVISOR, is_active=True,
-                                        user__is_active=True).select_related("user")  # fmt: skip
+    members = Membership.objects.filter(
+        program=program, role=Role.CASE_SUPERVISOR, is_active=True, user__is_active=True
+    ).select_related("user")
     return [m.user for m in members]

@@ -14,8 +14,9 @@ def service_referral_reminders(context: TaskContext, *, now: str = "", reschedul
     """The daily follow-up reminders; unless told otherwise it enqueues its own next run."""
     when = dt.datetime.fromisoformat(now) if now else timezone.now()
     report = reminders_run(now=when)
-    job_report(context, done=1, total=1,
-               message=f"{len(report.follow_up)} follow-ups due, {len(report.stuck)} stuck")  # fmt: skip
+    job_report(
+        context, done=1, total=1, message=f"{len(report.follow_up)} follow-ups due, {len(report.stuck)} stuck"
+    )
     if reschedule:
         schedule_next(after=timezone.now())
     return {"follow_up": report.follow_up, "stuck": report.stuck}

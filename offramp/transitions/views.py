@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from offramp.access.roles import Role
 from offramp.directory.queries import SearchFilter, search_options, service_search
+from offramp.programs.roles import Role
 from offramp.transitions import actions, forms, queries
 
 
@@ -33,18 +33,29 @@ def referral_new(request, case_id: int):
         data = form.cleaned_data
         try:
             actions.transition_referral_create(
-                actor=actor, case_id=case.pk, area=data["area"], service_hsds_id=data["service"],
-                provider_name=data["provider_name"], need=data["need"], follow_up_on=data["follow_up_on"],
-                refer_now=data["refer_now"], override_reason=data["override_reason"],
-            )  # fmt: skip
+                actor=actor,
+                case_id=case.pk,
+                area=data["area"],
+                service_hsds_id=data["service"],
+                provider_name=data["provider_name"],
+                need=data["need"],
+                follow_up_on=data["follow_up_on"],
+                refer_now=data["refer_now"],
+                override_reason=data["override_reason"],
+            )
         except ValidationError as exc:
             _refused(form, exc)
         else:
             return redirect("transitions:referrals", case.pk)
     context = {
-        "case": case, "form": form, "search": search, "results": results, "chosen": chosen,
-        "options": search_options(actor), "supervisor": Role.CASE_SUPERVISOR in actor.roles,
-    }  # fmt: skip
+        "case": case,
+        "form": form,
+        "search": search,
+        "results": results,
+        "chosen": chosen,
+        "options": search_options(actor),
+        "supervisor": Role.CASE_SUPERVISOR in actor.roles,
+    }
     return render(request, "transitions/referral_new.html", context, status=400 if form.errors else 200)
 
 
@@ -53,21 +64,32 @@ def referral_new(request, case_id: int):
 def referral_update(request, case_id: int, referral_id: int):
     actor = request.actor
     referral = queries.service_referral_get(actor, case_id, referral_id)
-    form = forms.UpdateForm(request.POST or None, next_statuses=referral.next_statuses,
-                            initial={"follow_up_on": referral.follow_up_on})  # fmt: skip
+    form = forms.UpdateForm(
+        request.POST or None,
+        next_statuses=referral.next_statuses,
+        initial={"follow_up_on": referral.follow_up_on},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         follow_up = data["follow_up_on"] if data["follow_up_on"] != referral.follow_up_on else actions.KEEP
         try:
             actions.transition_referral_update(
-                actor=actor, referral_id=referral.pk, to_status=data["to_status"], reason=data["reason"],
-                provider_response=data["provider_response"], follow_up_on=follow_up,
+                actor=actor,
+                referral_id=referral.pk,
+                to_status=data["to_status"],
+                reason=data["reason"],
+                provider_response=data["provider_response"],
+                follow_up_on=follow_up,
                 override_reason=data["override_reason"],
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             _refused(form, exc)
         else:
             return redirect("transitions:referrals", referral.case.pk)
-    context = {"referral": referral, "case": referral.case, "form": form,
-               "supervisor": Role.CASE_SUPERVISOR in actor.roles}  # fmt: skip
+    context = {
+        "referral": referral,
+        "case": referral.case,
+        "form": form,
+        "supervisor": Role.CASE_SUPERVISOR in actor.roles,
+    }
     return render(request, "transitions/referral_update.html", context, status=400 if form.errors else 200)

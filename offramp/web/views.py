@@ -1,13 +1,18 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import CONFIGURE
 from offramp.analysis import queries as analysis_queries
 from offramp.cases import queries as case_queries
+from offramp.cases.actions.rota import may_edit_rota
 from offramp.referrals.models import Door
+from offramp.web import today
 from offramp.web.context import landing_url
+from offramp.web.middleware import busy_response, database_busy
 
 
 @require_GET
@@ -33,13 +38,23 @@ def evaluation(request):
         {
             "rows": rows,
             "doors": doors,
-            "small_cell": case_queries.SMALL_CELL,
+            "small_cell": actor.program.small_cell,
             "studies": analysis_queries.studies_with_runs(actor),
-            "may_import": actor.has(Category.PROGRAM_CONFIG, Scope.PROGRAM),
+            "may_import": actor.has(*CONFIGURE),
         },
     )
 
 
+def server_error(request):
+    """handler500: a busy database met outside a view (a session saved afterwards) is a 503 too."""
+    if database_busy(sys.exc_info()[1]):
+        return busy_response(request)
+    return defaults.server_error(request)
+
+
 @require_GET
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
+@login_required
+def day(request):
+    """A case manager's landing page: today's work, each item one tap from the case; a supervisor's team."""
+    view = today.day_for(request.actor)
+    return render(request, "web/day.html", {"day": view, "may_edit_rota": may_edit_rota(request.actor)})

@@ -7,15 +7,15 @@ Each function is one transaction with one audit entry. A role that may not make 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
-from offramp.access.roles import Role
-from offramp.access.scope import Actor, trusted
+from offramp.access.scope import Actor, action
 from offramp.cases.models import Case
+from offramp.programs.roles import Role
+from offramp.referrals.continuous_queries import eligible_booked_since
 from offramp.workgroup import queries
 from offramp.workgroup.models import ActionItem, AgendaItem, Decision, Flag, Meeting
 
@@ -49,6 +49,7 @@ def _require_runner(actor: Actor) -> None:
         raise Http404("Not found")
 
 
+@action("workgroup.meeting_create")
 def meeting_create(*, actor: Actor, held_on: dt.date, now: dt.datetime | None = None) -> Meeting:
     """A meeting and its agenda: every flag raised since the previous meeting, most urgent first."""
     _require_runner(actor)
@@ -56,28 +57,40 @@ def meeting_create(*, actor: Actor, held_on: dt.date, now: dt.datetime | None = 
     today = timezone.localdate(now, timezone=actor.program.zone)
     if held_on is None or abs(held_on - today) > MEETING_HORIZON:
         raise ValidationError(ERR_MEETING_DATE)
-    with transaction.atomic(), trusted("workgroup.meeting_create"):
-        meetings = Meeting.objects.select_for_update().filter(program_id=actor.program_id)
-        if meetings.filter(held_on=held_on).exists():
-            raise ValidationError(ERR_MEETING_EXISTS)
-        previous = meetings.order_by("-created_at", "-id").first()
-        since = previous.created_at if previous else now - queries.FIRST_LOOKBACK
-        flagged = queries.flagged_cases(actor, since=since, now=now)
-        meeting = Meeting.objects.create(
-            program_id=actor.program_id, held_on=held_on, created_by=_user(actor), created_at=now,
-            flags_since=since, left_off={flag: total - len(ids) for flag, (ids, total) in flagged.items()},
-        )  # fmt: skip
-        AgendaItem.objects.bulk_create(
-            AgendaItem(program_id=actor.program_id, meeting=meeting, case_id=case_id, flag=flag, position=n)
-            for n, (flag, case_id) in enumerate(
-                (flag, case_id) for flag in Flag.values for case_id in flagged[flag][0]
-            )
+    meetings = Meeting.objects.select_for_update().filter(program_id=actor.program_id)
+    if meetings.filter(held_on=held_on).exists():
+        raise ValidationError(ERR_MEETING_EXISTS)
+    previous = meetings.order_by("-created_at", "-id").first()
+    since = previous.created_at if previous else now - queries.FIRST_LOOKBACK
+    flagged = queries.flagged_cases(actor, since=since, now=now)
+    booked = eligible_booked_since(actor, since=since, now=now)
+    meeting = Meeting.objects.create(
+        program_id=actor.program_id,
+        held_on=held_on,
+        created_by=_user(actor),
+        created_at=now,
+        flags_since=since,
+        left_off={flag: total - len(ids) for flag, (ids, total) in flagged.items()},
+        eligible_booked=booked,
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(program_id=actor.program_id, meeting=meeting, case_id=case_id, flag=flag, position=n)
+        for n, (flag, case_id) in enumerate(
+            (flag, case_id) for flag in Flag.values for case_id in flagged[flag][0]
         )
-        audit_record(
-            actor=actor, action=Action.CREATE, object_type="Meeting", object_id=meeting.pk,
-            detail={"held_on": held_on.isoformat(), "since": since.isoformat(),
-                    "cases": {flag: ids for flag, (ids, _total) in flagged.items()}},
-        )  # fmt: skip
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="Meeting",
+        object_id=meeting.pk,
+        detail={
+            "held_on": held_on.isoformat(),
+            "since": since.isoformat(),
+            "cases": {flag: ids for flag, (ids, _total) in flagged.items()},
+            "eligible_booked": booked,
+        },
+    )
     return meeting
 
 
@@ -88,23 +101,27 @@ def _item(actor: Actor, item_id: int) -> AgendaItem:
     return item
 
 
+@action("workgroup.item_discuss")
 def item_discuss(*, actor: Actor, item_id: int, discussion: str) -> AgendaItem:
     """Record what the case team said about an agenda item (seen by the case team only)."""
     _require_runner(actor)
     discussion = (discussion or "").strip()
     if len(discussion) > MAX_DISCUSSION:
         raise ValidationError(ERR_DISCUSSION_TOO_LONG)
-    with transaction.atomic(), trusted("workgroup.item_discuss"):
-        item = _item(actor, item_id)
-        item.discussion = discussion
-        item.save(update_fields=["discussion"])
-        audit_record(
-            actor=actor, action=Action.UPDATE, object_type="AgendaItem", object_id=item.pk,
-            detail={"meeting": item.meeting_id, "case": item.case_id, "change": "discussion"},
-        )  # fmt: skip
+    item = _item(actor, item_id)
+    item.discussion = discussion
+    item.save(update_fields=["discussion"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="AgendaItem",
+        object_id=item.pk,
+        detail={"meeting": item.meeting_id, "case": item.case_id, "change": "discussion"},
+    )
     return item
 
 
+@action("workgroup.decision_add")
 def decision_add(*, actor: Actor, item_id: int, text: str) -> Decision:
     """Record a decision on an agenda item (seen by the case team only)."""
     _require_runner(actor)
@@ -113,21 +130,28 @@ def decision_add(*, actor: Actor, item_id: int, text: str) -> Decision:
         raise ValidationError(ERR_DECISION_NEEDED)
     if len(text) > 500:
         raise ValidationError(ERR_DECISION_TOO_LONG)
-    with transaction.atomic(), trusted("workgroup.decision_add"):
-        item = _item(actor, item_id)
-        decision = Decision.objects.create(
-            program_id=actor.program_id, item=item, text=text, recorded_at=timezone.now(),
-            recorded_by=_user(actor),
-        )  # fmt: skip
-        audit_record(
-            actor=actor, action=Action.CREATE, object_type="Decision", object_id=decision.pk,
-            detail={"meeting": item.meeting_id, "item": item.pk, "case": item.case_id},
-        )  # fmt: skip
+    item = _item(actor, item_id)
+    decision = Decision.objects.create(
+        program_id=actor.program_id,
+        item=item,
+        text=text,
+        recorded_at=timezone.now(),
+        recorded_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="Decision",
+        object_id=decision.pk,
+        detail={"meeting": item.meeting_id, "item": item.pk, "case": item.case_id},
+    )
     return decision
 
 
-def action_item_add(*, actor: Actor, meeting_id: int, owner_id: int, what: str, due_on: dt.date,
-                    item_id: int | None = None) -> ActionItem:  # fmt: skip
+@action("workgroup.action_item_add")
+def action_item_add(
+    *, actor: Actor, meeting_id: int, owner_id: int, what: str, due_on: dt.date, item_id: int | None = None
+) -> ActionItem:
     """Ask one attendee to do something by a date, about one agenda item or about none.
 
     The owner must be someone who attends and, for an item, someone who may see its
@@ -142,51 +166,66 @@ def action_item_add(*, actor: Actor, meeting_id: int, owner_id: int, what: str, 
     owner = next((u for u in queries.attendees(actor) if u.pk == owner_id), None)
     if owner is None:
         raise ValidationError(ERR_OWNER)
-    with transaction.atomic(), trusted("workgroup.action_item_add"):
-        meeting = Meeting.objects.filter(program_id=actor.program_id, pk=meeting_id).first()
-        if meeting is None:
+    meeting = Meeting.objects.filter(program_id=actor.program_id, pk=meeting_id).first()
+    if meeting is None:
+        raise Http404("Not found")
+    if due_on is None or due_on < meeting.held_on:
+        raise ValidationError(ERR_DUE_BEFORE_MEETING)
+    item = None
+    if item_id is not None:
+        item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
+        if item is None:
             raise Http404("Not found")
-        if due_on is None or due_on < meeting.held_on:
-            raise ValidationError(ERR_DUE_BEFORE_MEETING)
-        item = None
-        if item_id is not None:
-            item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
-            if item is None:
-                raise Http404("Not found")
-            case = Case.objects.select_related("person").get(pk=item.case_id)
-            owner_actor = queries.actor_for(owner, actor.program)
-            if queries.Seer(owner_actor, [case]).participant(case, item.flag) is None:
-                raise ValidationError(ERR_OWNER_CANNOT_SEE.format(owner=owner))
-        action = ActionItem.objects.create(
-            program_id=actor.program_id, meeting=meeting, item=item, owner=owner, what=what, due_on=due_on,
-            created_at=timezone.now(), created_by=_user(actor),
-        )  # fmt: skip
-        audit_record(
-            actor=actor, action=Action.CREATE, object_type="ActionItem", object_id=action.pk,
-            detail={"meeting": meeting.pk, "item": item_id, "owner": owner.pk,
-                    "case": item.case_id if item else None},
-        )  # fmt: skip
+        case = Case.objects.select_related("person").get(pk=item.case_id)
+        owner_actor = queries.actor_for(owner, actor.program)
+        if queries.Seer(owner_actor, [case]).participant(case, item.flag) is None:
+            raise ValidationError(ERR_OWNER_CANNOT_SEE.format(owner=owner))
+    action = ActionItem.objects.create(
+        program_id=actor.program_id,
+        meeting=meeting,
+        item=item,
+        owner=owner,
+        what=what,
+        due_on=due_on,
+        created_at=timezone.now(),
+        created_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="ActionItem",
+        object_id=action.pk,
+        detail={
+            "meeting": meeting.pk,
+            "item": item_id,
+            "owner": owner.pk,
+            "case": item.case_id if item else None,
+        },
+    )
     return action
 
 
+@action("workgroup.action_item_done")
 def action_item_done(*, actor: Actor, action_id: int) -> ActionItem:
     """Mark an action item done: its owner, or whoever runs the meeting."""
     actor.require(Category.STATUS, Scope.LIMITED)
-    with transaction.atomic(), trusted("workgroup.action_item_done"):
-        actions = ActionItem.objects.select_for_update().filter(program_id=actor.program_id, pk=action_id)
-        if not may_run(actor):
-            actions = actions.filter(owner_id=actor.user_id)
-        action = actions.first()
-        if action is None:
-            raise Http404("Not found")
-        if action.done_at is not None:
-            raise ValidationError(ERR_ALREADY_DONE)
-        action.done_at, action.done_by = timezone.now(), _user(actor)
-        action.save(update_fields=["done_at", "done_by"])
-        audit_record(
-            actor=actor, action=Action.UPDATE, object_type="ActionItem", object_id=action.pk,
-            detail={"change": "done", "meeting": action.meeting_id, "item": action.item_id},
-        )  # fmt: skip
+    actions = ActionItem.objects.select_for_update().filter(program_id=actor.program_id, pk=action_id)
+    if not may_run(actor):
+        actions = actions.filter(owner_id=actor.user_id)
+    action = actions.first()
+    if action is None:
+        raise Http404("Not found")
+    if action.done_at is not None:
+        raise ValidationError(ERR_ALREADY_DONE)
+    action.done_at, action.done_by = timezone.now(), _user(actor)
+    action.save(update_fields=["done_at", "done_by"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="ActionItem",
+        object_id=action.pk,
+        detail={"change": "done", "meeting": action.meeting_id, "item": action.item_id},
+    )
     return action
 
 

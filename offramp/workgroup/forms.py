@@ -1,8 +1,10 @@
 from django import forms
 from django.utils import timezone
 
+from offramp.formbounds import PlausibleForm
 
-class MeetingForm(forms.Form):
+
+class MeetingForm(PlausibleForm):
     held_on = forms.DateField(label="Meeting date", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, today=None, **kwargs):
@@ -10,20 +12,24 @@ class MeetingForm(forms.Form):
         self.fields["held_on"].initial = today or timezone.localdate()
 
 
-class DiscussionForm(forms.Form):
+class DiscussionForm(PlausibleForm):
     discussion = forms.CharField(
-        label="Discussion", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Discussion",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Seen by the case team only. No substance-use detail.",
-    )  # fmt: skip
+    )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlausibleForm):
     text = forms.CharField(
-        label="Decision", max_length=500, help_text="Seen by the case team only.",
-    )  # fmt: skip
+        label="Decision",
+        max_length=500,
+        help_text="Seen by the case team only.",
+    )
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(PlausibleForm):
     """One form for the whole agenda: the page stays the same size whatever the number of attendees.
 
     The agenda item is checked by the action (it must be on this meeting's agenda), so a posted form
@@ -33,9 +39,10 @@ class ActionItemForm(forms.Form):
     item = forms.IntegerField(label="About", required=False, widget=forms.Select)
     owner = forms.TypedChoiceField(label="Who", coerce=int)
     what = forms.CharField(
-        label="What is asked of them", max_length=300,
+        label="What is asked of them",
+        max_length=300,
         help_text="The owner sees this. Write nothing they may not know: no clinical detail.",
-    )  # fmt: skip
+    )
     due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, attendees=(), **kwargs):

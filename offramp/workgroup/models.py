@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from offramp.access.fieldcrypt import EncryptedTextField
-from offramp.access.scope import GuardedManager
+from offramp.access.models import ProgramScoped
 
 
 class Flag(models.TextChoices):
@@ -20,10 +20,9 @@ class Flag(models.TextChoices):
     IN_THE_WIND = "in_the_wind", "In the wind"
 
 
-class Meeting(models.Model):
+class Meeting(ProgramScoped):
     """One workgroup meeting. Its agenda is built when the meeting is created."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -33,8 +32,9 @@ class Meeting(models.Model):
     flags_since = models.DateTimeField()
     # flag -> flagged cases that did not fit on the agenda (it lists the most urgent first).
     left_off = models.JSONField(default=dict, blank=True)
-
-    objects = GuardedManager()
+    # Eligible arrests whose diversion clock ran out since `flags_since` with no referral (continuous
+    # screening), counted when the agenda was built: a flag on the program, not on a case.
+    eligible_booked = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -44,18 +44,15 @@ class Meeting(models.Model):
         return f"Workgroup {self.held_on:%Y-%m-%d}"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ProgramScoped):
     """A case on a meeting's agenda for one flag, and what the case team said about it."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     flag = models.CharField(max_length=32, choices=Flag.choices)
     position = models.PositiveIntegerField(default=0)
     # Case-record detail: shown only to roles whose case_record scope covers the case.
     discussion = EncryptedTextField(blank=True)
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -67,18 +64,15 @@ class AgendaItem(models.Model):
         return f"{self.get_flag_display()} (case {self.case_id})"
 
 
-class Decision(models.Model):
+class Decision(ProgramScoped):
     """What the workgroup decided about an agenda item. Case-record detail, like the discussion."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     text = models.CharField(max_length=500)
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["recorded_at", "id"]
@@ -87,13 +81,12 @@ class Decision(models.Model):
         return self.text[:50]
 
 
-class ActionItem(models.Model):
+class ActionItem(ProgramScoped):
     """Something one attendee agreed to do, by a date. Until done it is carried to every later meeting.
 
     `item` is empty for an action that concerns no participant (it is then seen by every attendee).
     """
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
     item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="action_items"
@@ -109,8 +102,6 @@ class ActionItem(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["due_on", "id"]

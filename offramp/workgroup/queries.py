@@ -8,26 +8,29 @@ What an attendee sees of an agenda item follows the matrix, case by case:
   agenda and the action items asked of them; the name only where their identity scope
   covers it, and a new arrest only where their legal scope does;
 - roles outside the case team (officers, prosecutors) see an item only where the
-  participant's consent to the liaison prosecutor covers participation status; a
-  prosecutor's view is a disclosure and goes to the ledger. No consent reads as no item.
+  participant's consent to that attendee's own class of recipient (the police for an
+  officer, the liaison prosecutor for a prosecutor) covers participation status, and the
+  name only where it covers identity; every such view is a disclosure and goes to the
+  ledger. No consent reads as no item.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.actions import disclosure_record
-from offramp.access.audit import Action, audit_record
-from offramp.access.consent import consents_covering
-from offramp.access.models import AuditEntry, Consent
-from offramp.access.policy import CONSENT_GATED, Category, Scope, scope_of
-from offramp.access.roles import Role
+from offramp.access.audit import Action, audit_record, audited_not_found
+from offramp.access.consent import consent_permits, consents_covering
+from offramp.access.models import Consent
+from offramp.access.policy import Category, Scope, scope_of
 from offramp.access.scope import Actor, trusted
+from offramp.accounts.models import User
 from offramp.cases.models import OPEN_STATUSES, Case, Contact, Status
-from offramp.programs.models import Membership
+from offramp.legal.models import ProsecutorNote
+from offramp.programs.models import Membership, Program
+from offramp.programs.roles import Role
 from offramp.referrals.models import Door, Referral
 from offramp.workgroup.models import ActionItem, AgendaItem, Decision, Flag, Meeting
 
@@ -42,13 +45,6 @@ def _covers(actor: Actor, category: str, case: Case) -> bool:
     if scope == Scope.OWN:
         return case.case_manager_id is not None and case.case_manager_id == actor.user_id
     return scope >= Scope.LIMITED
-
-
-def _gated(actor: Actor, category: str) -> bool:
-    """The actor's only view of this category is one that needs the participant's consent."""
-    return actor.scope(category) == Scope.LIMITED and any(
-        (role, category) in CONSENT_GATED for role in actor.roles
-    )
 
 
 @dataclass(frozen=True)
@@ -75,24 +71,31 @@ class Seer:
         outside = {c.person_id for c in cases if not _covers(actor, Category.CASE_RECORD, c)}
         self.status_consents, self.identity_consents = {}, {}
         if outside and not self.team:
-            self.status_consents = consents_covering(
-                program_id=actor.program_id, person_ids=outside,
-                recipient_class=Consent.Recipient.PROSECUTOR, category=Category.STATUS,
-            )  # fmt: skip
-            if _gated(actor, Category.IDENTITY):
-                self.identity_consents = consents_covering(
-                    program_id=actor.program_id, person_ids=outside,
-                    recipient_class=Consent.Recipient.PROSECUTOR, category=Category.IDENTITY,
-                )  # fmt: skip
+            for recipient_class in recipient_classes(actor):
+                for found, category in (
+                    (self.status_consents, Category.STATUS),
+                    (self.identity_consents, Category.IDENTITY),
+                ):
+                    covering = consents_covering(
+                        program_id=actor.program_id,
+                        person_ids=outside,
+                        recipient_class=recipient_class,
+                        category=category,
+                    )
+                    for person_id, consent in covering.items():
+                        found.setdefault(person_id, consent)
         self.disclosed: dict[int, set] = {}  # person id -> categories shown under consent
 
     def participant(self, case: Case, flag: str) -> Participant | None:
         actor = self.actor
         if _covers(actor, Category.CASE_RECORD, case):
             return Participant(
-                full=True, name=case.person.display_name, status_label=case.get_status_display(),
-                case_id=case.pk, case_manager=str(case.case_manager) if case.case_manager else None,
-            )  # fmt: skip
+                full=True,
+                name=case.person.display_name,
+                status_label=case.get_status_display(),
+                case_id=case.pk,
+                case_manager=str(case.case_manager) if case.case_manager else None,
+            )
         if not _covers(actor, Category.STATUS, case):
             return None
         if flag == Flag.NEW_ARREST and not _covers(actor, Category.LEGAL, case):
@@ -100,26 +103,37 @@ class Seer:
         if not self.team and case.person_id not in self.status_consents:
             return None
         named = _covers(actor, Category.IDENTITY, case) and (
-            not _gated(actor, Category.IDENTITY) or case.person_id in self.identity_consents
+            self.team or case.person_id in self.identity_consents
         )
-        if _gated(actor, Category.STATUS):
+        if not self.team:
             shown = self.disclosed.setdefault(case.person_id, {Category.STATUS})
             if named:
                 shown.add(Category.IDENTITY)
             if flag == Flag.NEW_ARREST:
                 shown.add(Category.LEGAL)
         return Participant(
-            full=False, name=case.person.display_name if named else None,
+            full=False,
+            name=case.person.display_name if named else None,
             status_label=case.get_status_display(),
-        )  # fmt: skip
+        )
 
     def record_disclosures(self, description: str) -> None:
         """Write what a consent-gated attendee was shown to the disclosure ledger, one entry per person."""
         for person_id, categories in self.disclosed.items():
             disclosure_record(
-                actor=self.actor, consent=self.status_consents[person_id],
-                categories=sorted(categories), description=description,
-            )  # fmt: skip
+                actor=self.actor,
+                consent=self.status_consents[person_id],
+                categories=sorted(categories),
+                description=description,
+            )
+
+
+def recipient_classes(actor: Actor) -> list[str]:
+    """The classes of recipient an attendee outside the case team receives disclosures as."""
+    return [RECIPIENT_FOR_ROLE[role] for role in sorted(actor.roles) if role in RECIPIENT_FOR_ROLE]
+
+
+RECIPIENT_FOR_ROLE = {Role.PROSECUTOR: Consent.Recipient.PROSECUTOR, Role.OFFICER: Consent.Recipient.POLICE}
 
 
 def attends(actor: Actor) -> bool:
@@ -197,9 +211,11 @@ def meetings_list(actor: Actor) -> list[MeetingRow]:
             Meeting.objects.filter(program_id=actor.program_id).select_related("created_by")[:MEETINGS_SHOWN]
         )
     audit_record(
-        actor=actor, action=Action.LIST, object_type="Meeting",
+        actor=actor,
+        action=Action.LIST,
+        object_type="Meeting",
         detail={"view": "workgroup_meetings", "ids": [m.pk for m in meetings]},
-    )  # fmt: skip
+    )
     return [MeetingRow(m.pk, m.held_on, str(m.created_by) if m.created_by else "") for m in meetings]
 
 
@@ -227,6 +243,7 @@ class ItemView:
     discussion: str | None = None  # case team only
     decisions: list = field(default_factory=list)  # case team only
     actions: list = field(default_factory=list)
+    legal_decision: str = ""  # the liaison prosecutor's latest, where the attendee's legal view covers it
 
 
 @dataclass
@@ -237,6 +254,7 @@ class AgendaView:
     carried: list  # open action items of earlier meetings
     left_off: dict  # flag label -> cases not listed (case team only)
     team: bool
+    may_screen: bool = False  # may open the eligible-but-booked list (program configuration)
 
 
 def _action_view(actor, action, seer) -> ActionView | None:
@@ -248,12 +266,57 @@ def _action_view(actor, action, seer) -> ActionView | None:
         if not mine and (participant is None or not participant.full):
             return None
     return ActionView(
-        pk=action.pk, what=action.what, owner=str(action.owner), mine=mine, due_on=action.due_on,
-        done_at=action.done_at, agreed_on=action.meeting.held_on, participant=participant,
+        pk=action.pk,
+        what=action.what,
+        owner=str(action.owner),
+        mine=mine,
+        due_on=action.due_on,
+        done_at=action.done_at,
+        agreed_on=action.meeting.held_on,
+        participant=participant,
         concerns_participant=action.item_id is not None,
         flag_label=action.item.get_flag_display() if action.item_id and participant else "",
         overdue=action.done_at is None and action.due_on < timezone.localdate(timezone=actor.program.zone),
-    )  # fmt: skip
+    )
+
+
+def _legal_decisions(actor: Actor, seer: Seer, cases) -> dict[int, str]:
+    """case id -> the liaison prosecutor's latest decision, for the cases whose legal coordination the
+    attendee may see: the case team's and project manager's by their legal scope, the prosecutor's
+    where the participant's consent to the prosecutor covers legal coordination as well as status."""
+    now = timezone.now()
+    if actor.scope(Category.LEGAL) == Scope.LIMITED:
+        visible = [
+            c.pk
+            for c in cases
+            if c.person_id in seer.status_consents
+            and consent_permits(
+                seer.status_consents[c.person_id],
+                recipient_class=Consent.Recipient.PROSECUTOR,
+                category=Category.LEGAL,
+                at=now,
+            )
+        ]
+    else:
+        visible = [
+            c.pk
+            for c in cases
+            if actor.scope(Category.LEGAL) > Scope.LIMITED and _covers(actor, Category.LEGAL, c)
+        ]
+    latest: dict[int, str] = {}
+    # Every agenda case's notes are read and only the visible kept, so the query count stays the same.
+    shown = set(visible)
+    notes = (
+        ProsecutorNote.objects.filter(case_id__in=[c.pk for c in cases])
+        .exclude(decision="")
+        .order_by("case_id", "-at", "-id")
+    )
+    for note in notes:
+        if note.case_id not in shown:
+            continue
+        day = timezone.localdate(note.at, timezone=actor.program.zone)
+        latest.setdefault(note.case_id, f"{note.get_decision_display()} ({day:%b} {day.day}, {day.year})")
+    return latest
 
 
 def agenda_get(actor: Actor, meeting_id: int) -> AgendaView:
@@ -263,11 +326,7 @@ def agenda_get(actor: Actor, meeting_id: int) -> AgendaView:
     with trusted("workgroup.agenda_get"):
         meeting = Meeting.objects.filter(program_id=actor.program_id, pk=meeting_id).first()
         if meeting is None:
-            audit_record(
-                actor=actor, action=Action.READ, object_type="Meeting", object_id=meeting_id,
-                outcome=AuditEntry.Outcome.NOT_FOUND,
-            )  # fmt: skip
-            raise Http404("Not found")
+            raise audited_not_found(actor, "Meeting", meeting_id)
         items = AgendaItem.objects.filter(meeting=meeting).select_related(
             "case__person", "case__case_manager"
         )
@@ -292,16 +351,23 @@ def agenda_get(actor: Actor, meeting_id: int) -> AgendaView:
             .order_by("due_on", "id")
         )
         seer = Seer(actor, [i.case for i in items] + [a.item.case for a in actions if a.item_id])
+        legal = _legal_decisions(actor, seer, [i.case for i in items])
         views = {}
         for item in items:
             participant = seer.participant(item.case, item.flag)
             if participant is None:
                 continue
+            if item.case_id in legal and not seer.team:  # shown outside the case team: disclosed
+                seer.disclosed.setdefault(item.case.person_id, {Category.STATUS}).add(Category.LEGAL)
             views[item.pk] = ItemView(
-                pk=item.pk, flag=item.flag, flag_label=item.get_flag_display(), participant=participant,
+                pk=item.pk,
+                flag=item.flag,
+                flag_label=item.get_flag_display(),
+                participant=participant,
                 discussion=item.discussion if participant.full else None,
                 decisions=decisions.get(item.pk, []) if participant.full else [],
-            )  # fmt: skip
+                legal_decision=legal.get(item.case_id, ""),
+            )
         general, carried = [], []
         for action in actions:
             view = _action_view(actor, action, seer)
@@ -317,12 +383,19 @@ def agenda_get(actor: Actor, meeting_id: int) -> AgendaView:
     groups = [(flag, label, [v for v in views.values() if v.flag == flag]) for flag, label in Flag.choices]
     left_off = {Flag(f).label: n for f, n in meeting.left_off.items() if n} if team else {}
     audit_record(
-        actor=actor, action=Action.READ, object_type="Meeting", object_id=meeting.pk,
-        detail={"items": sorted(views), "full": sorted(k for k, v in views.items() if v.participant.full),
-                "action_items": sorted(a.pk for a in general + carried) + sorted(
-                    a.pk for v in views.values() for a in v.actions)},
-    )  # fmt: skip
-    return AgendaView(meeting, [g for g in groups if g[2]], general, carried, left_off, team)
+        actor=actor,
+        action=Action.READ,
+        object_type="Meeting",
+        object_id=meeting.pk,
+        detail={
+            "items": sorted(views),
+            "full": sorted(k for k, v in views.items() if v.participant.full),
+            "action_items": sorted(a.pk for a in general + carried)
+            + sorted(a.pk for v in views.values() for a in v.actions),
+        },
+    )
+    may_screen = actor.has(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    return AgendaView(meeting, [g for g in groups if g[2]], general, carried, left_off, team, may_screen)
 
 
 def my_action_items(actor: Actor) -> list[ActionView]:
@@ -340,9 +413,11 @@ def my_action_items(actor: Actor) -> list[ActionView]:
         views = [_action_view(actor, action, seer) for action in actions]
         seer.record_disclosures("Workgroup action items: participation status")
     audit_record(
-        actor=actor, action=Action.LIST, object_type="ActionItem",
+        actor=actor,
+        action=Action.LIST,
+        object_type="ActionItem",
         detail={"view": "workgroup_mine", "ids": [a.pk for a in actions]},
-    )  # fmt: skip
+    )
     return views
 
 
@@ -362,12 +437,6 @@ def attendees(actor: Actor) -> list:
     return sorted(attending, key=lambda u: (u.last_name, u.first_name, u.username))
 
 
-def actor_for(user, program) -> Actor:
+def actor_for(user: User, program: Program) -> Actor:
     """The actor a staff member would be in this program: to ask what they may see before asking them."""
-    held = frozenset(
-        Role(r)
-        for r in Membership.objects.filter(program=program, user=user, is_active=True).values_list(
-            "role", flat=True
-        )
-    )
-    return Actor(user=user, program=program, roles=held)
+    return Actor.member_of(user, program)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from offramp.web.forms import int_param
+from offramp.params import int_param
 from offramp.workgroup import actions, forms, queries
 
 
@@ -104,14 +104,24 @@ def agenda_change(request, meeting_id: int):
             else:
                 item_id = data["item"]
                 actions.action_item_add(
-                    actor=actor, meeting_id=meeting_id, item_id=item_id, owner_id=data["owner"],
-                    what=data["what"], due_on=data["due_on"],
-                )  # fmt: skip
+                    actor=actor,
+                    meeting_id=meeting_id,
+                    item_id=item_id,
+                    owner_id=data["owner"],
+                    what=data["what"],
+                    due_on=data["due_on"],
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, {"discuss": "Discussion saved.", "decide": "Decision recorded.",
-                                       "action": "Action item added."}[change])  # fmt: skip
+            messages.success(
+                request,
+                {
+                    "discuss": "Discussion saved.",
+                    "decide": "Decision recorded.",
+                    "action": "Action item added.",
+                }[change],
+            )
             anchor = f"#item-{item_id}" if item_id else "#general"
             return redirect(reverse("workgroup:agenda", args=[meeting_id]) + anchor)
     key = (change, None if change == "action" else item_id)

@@ -12,16 +12,20 @@ from django.urls import reverse
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.models import AuditChainHead, AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import Actor
+from offramp.programs.roles import Role
 
 TABLE = "access_auditentry"
 
 
 def _write(n=6):
     actor = Actor.system("tests")
-    return [audit_record(actor=actor, action=Action.READ, object_type="Case", object_id=i,
-                         detail={"i": i, "when": "x"}) for i in range(n)]  # fmt: skip
+    return [
+        audit_record(
+            actor=actor, action=Action.READ, object_type="Case", object_id=i, detail={"i": i, "when": "x"}
+        )
+        for i in range(n)
+    ]
 
 
 def _tamper(*statements):

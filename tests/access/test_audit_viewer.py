@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 
 
 def _rows(response):

@@ -6,13 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from offramp.access import actions
 from offramp.access.models import AuditEntry, Consent
 from offramp.access.policy import Category
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
+from offramp.people.queries import NO_RECORD_YOU_MAY_SEE
+from offramp.privacy import actions
+from offramp.programs.roles import Role
 
-NONE_FOUND = "No active participant found."
+NONE_FOUND = NO_RECORD_YOU_MAY_SEE  # the prosecutor's empty answer
 
 
 def _day(offset: int = 0) -> str:
@@ -48,7 +49,7 @@ def _consents(case):
 
 
 def _lookup(client, last, dob):
-    return client.get(reverse("people:lookup"), {"last_name": last, "date_of_birth": dob}).content.decode()
+    return client.post(reverse("people:lookup"), {"last_name": last, "date_of_birth": dob}).content.decode()
 
 
 def test_it_records_a_prosecutor_consent_that_the_next_lookup_answers(world, login, client):
@@ -66,7 +67,10 @@ def test_it_records_a_prosecutor_consent_that_the_next_lookup_answers(world, log
     assert response["Location"] == reverse("access:disclosures", args=[other.pk])
     (consent,) = _consents(other)
     assert (consent.recipient_class, consent.categories, consent.irrevocable_until_proceeding_ends) == (
-        "prosecutor", [Category.STATUS, Category.LEGAL], True)  # fmt: skip
+        "prosecutor",
+        [Category.STATUS, Category.LEGAL],
+        True,
+    )
     assert consent.recorded_by == world.users[Role.CASE_SUPERVISOR]
     entry = AuditEntry.objects.filter(action="create", object_type="Consent").get()
     assert entry.detail["person_id"] == other.person_id
@@ -136,19 +140,30 @@ def test_it_explains_what_is_missing_and_saves_nothing(world, login, changes, me
 def test_it_refuses_bad_elements_in_the_action_itself(world):
     from offramp.access.scope import Actor
 
-    actor = Actor(user=world.users[Role.CASE_SUPERVISOR], program=world.program,
-                  roles=frozenset({Role.CASE_SUPERVISOR}))  # fmt: skip
+    actor = Actor(
+        user=world.users[Role.CASE_SUPERVISOR], program=world.program, roles=frozenset({Role.CASE_SUPERVISOR})
+    )
     with pytest.raises(actions.ValidationError) as refused:
         actions.consent_record(
-            actor=actor, case_id=world.own_case.pk, categories=["audit_log"], recipient_class="press",
-            purpose="", discloser="", revocation_terms="", signed_by="",
+            actor=actor,
+            case_id=world.own_case.pk,
+            categories=["audit_log"],
+            recipient_class="press",
+            purpose="",
+            discloser="",
+            revocation_terms="",
+            signed_by="",
             signed_on=dt.date.fromisoformat(_day()),
-        )  # fmt: skip
+        )
     assert set(refused.value.messages) == {
-        actions.CONSENT_UNKNOWN_CATEGORY, actions.CONSENT_UNKNOWN_RECIPIENT, actions.CONSENT_NO_DISCLOSER,
-        actions.CONSENT_NO_PURPOSE, actions.CONSENT_NO_REVOCATION_TERMS, actions.CONSENT_NO_EXPIRY,
+        actions.CONSENT_UNKNOWN_CATEGORY,
+        actions.CONSENT_UNKNOWN_RECIPIENT,
+        actions.CONSENT_NO_DISCLOSER,
+        actions.CONSENT_NO_PURPOSE,
+        actions.CONSENT_NO_REVOCATION_TERMS,
+        actions.CONSENT_NO_EXPIRY,
         actions.CONSENT_NO_SIGNATURE,
-    }  # fmt: skip
+    }
     assert len(_consents(world.own_case)) == 1
 
 
@@ -173,7 +188,8 @@ def test_it_starts_from_the_prosecutor_monitoring_form(world, login):
 def test_it_does_not_let_a_project_manager_revoke(world, login):
     (consent,) = _consents(world.own_case)
     client = login(world.users[Role.PROJECT_MANAGER])
-    response = client.post(reverse("access:consent_change", args=[consent.pk]),
-                           {"change": "revoke", "case": world.own_case.pk})  # fmt: skip
+    response = client.post(
+        reverse("access:consent_change", args=[consent.pk]), {"change": "revoke", "case": world.own_case.pk}
+    )
     assert response.status_code == 404
     assert _consents(world.own_case)[0].revoked_at is None

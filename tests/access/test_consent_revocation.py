@@ -6,13 +6,14 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from offramp.access.actions import CONSENT_IRREVOCABLE
 from offramp.access.consent import REDISCLOSURE_NOTICE
 from offramp.access.models import AuditEntry, Consent, Disclosure
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
+from offramp.people.queries import NO_RECORD_YOU_MAY_SEE
+from offramp.privacy.actions import CONSENT_IRREVOCABLE
+from offramp.programs.roles import Role
 
-NONE_FOUND = "No active participant found."
+NONE_FOUND = NO_RECORD_YOU_MAY_SEE  # the prosecutor's empty answer
 
 
 def _result(response) -> str:
@@ -22,7 +23,7 @@ def _result(response) -> str:
 
 
 def _lookup(client, last, dob):
-    return client.get(reverse("people:lookup"), {"last_name": last, "date_of_birth": dob})
+    return client.post(reverse("people:lookup"), {"last_name": last, "date_of_birth": dob})
 
 
 def _consent(world):
@@ -39,7 +40,10 @@ def test_it_discloses_under_consent_with_the_notice_and_writes_the_ledger(world,
     with trusted("tests"):
         disclosure = Disclosure.objects.get()
     assert (disclosure.person_id, disclosure.disclosed_to, disclosure.notice) == (
-        world.own_case.person_id, prosecutor, REDISCLOSURE_NOTICE)  # fmt: skip
+        world.own_case.person_id,
+        prosecutor,
+        REDISCLOSURE_NOTICE,
+    )
     assert disclosure.purpose == "Charging coordination"
     entry = AuditEntry.objects.get(action="disclose")
     assert entry.detail["disclosure_id"] == disclosure.pk
@@ -53,8 +57,9 @@ def test_it_answers_a_revoked_consent_exactly_like_nobody(world, login, client):
 
     manager = login(world.users[Role.CASE_MANAGER])
     consent = _consent(world)
-    response = manager.post(reverse("access:consent_change", args=[consent.pk]),
-                            {"change": "revoke", "case": world.own_case.pk})  # fmt: skip
+    response = manager.post(
+        reverse("access:consent_change", args=[consent.pk]), {"change": "revoke", "case": world.own_case.pk}
+    )
     assert response.status_code == 302
     client.logout()
 
@@ -91,8 +96,9 @@ def test_it_does_not_disclose_under_an_expired_consent(world, login):
 def test_it_hides_consents_from_staff_outside_the_case(world, login):
     consent = _consent(world)
     other_manager_client = login(world.outsider)
-    response = other_manager_client.post(reverse("access:consent_change", args=[consent.pk]),
-                                         {"change": "revoke", "case": world.own_case.pk})  # fmt: skip
+    response = other_manager_client.post(
+        reverse("access:consent_change", args=[consent.pk]), {"change": "revoke", "case": world.own_case.pk}
+    )
     assert response.status_code == 404
     assert _consent(world).revoked_at is None
 

@@ -17,11 +17,15 @@ maybe = st.none() | moments
 @st.composite
 def consents(draw):
     return SimpleNamespace(
-        signed_at=draw(moments), expires_at=draw(maybe), expiry_event_at=draw(maybe), revoked_at=draw(maybe),
-        irrevocable_until_proceeding_ends=draw(st.booleans()), proceeding_ended_at=draw(maybe),
+        signed_at=draw(moments),
+        expires_at=draw(maybe),
+        expiry_event_at=draw(maybe),
+        revoked_at=draw(maybe),
+        irrevocable_until_proceeding_ends=draw(st.booleans()),
+        proceeding_ended_at=draw(maybe),
         recipient_class=draw(st.sampled_from(["prosecutor", "provider", "hmis"])),
         categories=draw(st.lists(st.sampled_from(Category.ALL), unique=True)),
-    )  # fmt: skip
+    )
 
 
 @given(consents(), moments)
@@ -48,8 +52,9 @@ def test_it_never_comes_back_once_revoked_or_expired(consent, at, later_hours):
     later = at + dt.timedelta(hours=later_hours)
     if consent_state(consent, at) in (ConsentState.REVOKED, ConsentState.EXPIRED):
         assert consent_state(consent, later) in (ConsentState.REVOKED, ConsentState.EXPIRED)
-        assert not consent_permits(consent, recipient_class=consent.recipient_class,
-                                   category=Category.STATUS, at=later)  # fmt: skip
+        assert not consent_permits(
+            consent, recipient_class=consent.recipient_class, category=Category.STATUS, at=later
+        )
 
 
 @given(consents(), moments)

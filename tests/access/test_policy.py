@@ -2,7 +2,7 @@ import re
 from pathlib import Path
 
 from offramp.access.policy import MATRIX, Category, Scope, scope_of
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 CELL = {"no": Scope.NONE, "limited": Scope.LIMITED, "own": Scope.OWN, "program": Scope.PROGRAM}

@@ -10,7 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from offramp.access.models import AuditEntry
 from offramp.access.policy import MATRIX, Category, Scope
-from offramp.access.roles import Role
+from offramp.api.core import audited_urls
+from offramp.api.service import api
+from offramp.programs.roles import Role
 
 # url name -> (category, minimum scope, kind). kind: "list" pages take no object; "case" pages take a case.
 PAGES = {
@@ -19,17 +21,25 @@ PAGES = {
     "referrals:handoff": (Category.OWN_REFERRALS, Scope.OWN, "referral"),
     "referrals:arrival": (Category.CASE_RECORD, Scope.OWN, "handoff"),
     "cases:caseload": (Category.CASE_RECORD, Scope.OWN, "list"),
+    "web:day": (Category.CASE_RECORD, Scope.OWN, "list"),
     "cases:detail": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:overview": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
+    "reports:dashboard": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
     "cases:plan": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:assessments": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:assessment_new": (Category.CASE_RECORD, Scope.OWN, "case_team"),
     "cases:assessment_edit": (Category.CASE_RECORD, Scope.OWN, "assessment"),
     "cases:timeline": (Category.CASE_RECORD, Scope.OWN, "case"),
+    "people:profile": (Category.IDENTITY, Scope.OWN, "case"),
     "people:lookup": (Category.STATUS, Scope.LIMITED, "search"),
+    "people:search": (Category.IDENTITY, Scope.OWN, "search"),
     "web:evaluation": (Category.DEIDENTIFIED, Scope.PROGRAM, "aggregate"),
     "accounts:users": (Category.USERS, Scope.PROGRAM, "staff"),
     "accounts:user_new": (Category.USERS, Scope.PROGRAM, "staff"),
+    "api_admin:integrations": (Category.USERS, Scope.PROGRAM, "staff"),
+    # Identity and case records across the program, both (a project manager; the supervisor too).
+    "hmis:export": (Category.IDENTITY, Scope.PROGRAM, "form"),
+    "bulk:import": (Category.IDENTITY, Scope.PROGRAM, "form"),
     "access:audit": (Category.AUDIT, Scope.PROGRAM, "audit"),
     "access:disclosures": (Category.CASE_RECORD, Scope.OWN, "case"),
     "access:consent_new": (Category.CASE_RECORD, Scope.OWN, "case_team"),
@@ -41,8 +51,15 @@ PAGES = {
     "analysis:links": (Category.IDENTITY, Scope.PROGRAM, "links"),
     "directory:manage": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
     "directory:export": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
+    "sites:settings": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
     "referrals:screening": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "import"),
     "referrals:equity": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "screening"),
+    "referrals:continuous": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "list"),
+    "planning:plan": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
+    # Legal coordination: the prosecutor's LIMITED view needs the participant's consent covering legal
+    # coordination, which the world's consents (status only) do not give (tests/legal/).
+    "legal:list": (Category.LEGAL, Scope.LIMITED, "list"),
+    "legal:case": (Category.LEGAL, Scope.LIMITED, "legal_case"),
     "referrals:equity_csv": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "screening"),
     # The workgroup: roles that see participant status attend; each agenda item is then narrowed per
     # case and consent (tests/workgroup/test_workgroup_visibility.py).
@@ -55,6 +72,18 @@ PAGES = {
 }
 # Pages that show no participant data, with why.
 OTHER_PAGES = {
+    "access:release_form": "the printable release of one consent, for the case team that records it "
+    "(tests/access/test_release_form.py)",
+    "access:consents_expiring": "the case team's consents ending in 30 days: a case manager's own "
+    "caseload, a supervisor's program (tests/access/test_consent_expiry.py)",
+    "accounts:user_disable": "asks an administrator to confirm disabling a staff account "
+    "(users, program; tests/accounts/test_users_page.py)",
+    "sites:host": "the host administrator's counts across programs, never a person; 404 to everyone "
+    "else (tests/sites/test_host.py)",
+    "sites:program_new": "the host administrator creates a program and its first project manager "
+    "(tests/sites/test_host.py)",
+    "sites:switch": "POST only: a user with roles in several programs chooses one; audited, scopes every "
+    "later page (tests/programs/test_program_switch.py)",
     "home": "redirects to the role's landing page",
     "healthz": "liveness probe, no data",
     "access:consent_change": "POST only: revoke a consent or record its proceeding's end "
@@ -71,6 +100,13 @@ OTHER_PAGES = {
     "notifications:inbox": "the user's own notices, each addressed to one user (tests/notifications/)",
     "notifications:read": "marks one of the user's own notices read (tests/notifications/)",
     "analysis:run_start": "POST only: queues a study run (tests/analysis/test_run_from_page.py)",
+    "people:profile_link": "POST only: the case team links two person records, never merging them "
+    "(tests/people/test_person_links.py)",
+    "people:profile_split": "POST only: the case team splits a link; the split is kept "
+    "(tests/people/test_person_links.py)",
+    "cases:oncall": "the on-call rota: staff and hours, no participant data; case supervisors only "
+    "(tests/programs/test_oncall_rota.py)",
+    "cases:oncall_remove": "POST only: a supervisor removes a shift (tests/programs/test_oncall_rota.py)",
     "directory:search": "service directory, not participant data: any staff role (tests/directory/)",
     "workgroup:meeting_new": "POST only: a project manager creates a meeting and its agenda "
     "(tests/workgroup/test_workgroup_actions.py)",
@@ -80,24 +116,66 @@ OTHER_PAGES = {
     "(tests/workgroup/test_workgroup_actions.py)",
     "cases:contact_add": "POST only: record a contact (case team: own case or program; "
     "tests/cases/test_contact_entry.py)",
-    "cases:status_change": "POST only: intake, inactive, re-engaged, exited (case team: own case or program; "
+    "cases:intake_complete": "POST only: intake completed (case team: own case or program; "
     "tests/cases/test_status_changes.py)",
+    "cases:inactivate": "POST only: the case becomes inactive (case team: own case or program; "
+    "tests/cases/test_status_changes.py)",
+    "cases:reengage": "POST only: the case is re-engaged (case team: own case or program; "
+    "tests/cases/test_status_changes.py)",
+    "cases:exit": "POST only: the case exits (case team: own case or program; "
+    "tests/cases/test_status_changes.py)",
+    "cases:status_unknown": "POST only: a change of status the case page does not offer, answered 400 "
+    "(tests/cases/test_status_changes.py)",
     "cases:assign": "POST only: a supervisor assigns a case (tests/cases/test_case_assignment.py)",
-    "cases:plan_change": "POST only: goals, steps, agreement (case team: own case or program; "
+    "cases:plan_goal_add": "POST only: a goal added to the plan (case team: own case or program; "
     "tests/cases/test_plan_edits.py)",
+    "cases:plan_goal_edit": "POST only: a goal and its steps changed (case team: own case or program; "
+    "tests/cases/test_plan_edits.py)",
+    "cases:plan_step_add": "POST only: a step added to a goal (case team: own case or program; "
+    "tests/cases/test_plan_edits.py)",
+    "cases:plan_agree": "POST only: the participant's agreement recorded (case team: own case or program; "
+    "tests/cases/test_plan_edits.py)",
+    "cases:plan_unknown": "POST only: a change of the plan the page does not offer, answered 400 "
+    "(tests/cases/test_plan_edits.py)",
+    "legal:statement": "POST only: the case team's statement of goals and progress for the prosecutor "
+    "(legal, own case or program; tests/legal/test_legal_coordination.py)",
+    "legal:note": "POST only: the liaison prosecutor's note or decision, under consent "
+    "(tests/legal/test_legal_coordination.py)",
     "cases:snapshot_add": "POST only: an outcome snapshot (case team: own case or program; "
     "tests/cases/test_outcome_snapshots.py)",
 }
+# The integrations API: bearer tokens, never sessions. Every operation x scope x (own, foreign) is
+# enumerated from the OpenAPI document in tests/api/test_api_matrix.py.
+OTHER_PAGES |= {
+    f"api:{p.name}": "integrations API (tests/api/test_api_matrix.py)" for p in audited_urls(api)[0]
+}
+OTHER_PAGES["api_admin:revoke"] = (
+    "POST only: an administrator revokes a token (tests/api/test_integration_page.py)"
+)
 # Pages whose reads are audited (reading the audit log is audited too).
 PARTICIPANT_KINDS = {
-    "list", "case", "search", "aggregate", "audit", "referral", "run", "import", "screening", "links",
-    "case_team", "assessment", "meeting", "service_referral", "handoff",
-}  # fmt: skip
+    "list",
+    "case",
+    "search",
+    "aggregate",
+    "audit",
+    "referral",
+    "run",
+    "import",
+    "screening",
+    "links",
+    "case_team",
+    "assessment",
+    "meeting",
+    "service_referral",
+    "handoff",
+    "legal_case",
+}
 # Forms of the case team (a case manager's own cases, a supervisor's program): roles that only read
 # case records (the project manager) get 404. "assessment" pages take an assessment of the case.
 # "handoff": the case team's side of a warm hand-off, addressed by the case's referral.
 CASE_TEAM_KINDS = ("case_team", "assessment", "service_referral", "handoff")
-CASE_KINDS = ("case", "referral", *CASE_TEAM_KINDS)
+CASE_KINDS = ("case", "referral", "legal_case", *CASE_TEAM_KINDS)
 
 
 def _names(resolver=None, namespace=""):
@@ -121,6 +199,8 @@ def _allowed(role, name, target=None) -> bool:
     scope = MATRIX[category][role]
     if scope < minimum:
         return False
+    if kind == "legal_case":  # consent-gated for the LIMITED view: the world's consents cover status only
+        return scope > Scope.LIMITED and (target == "own" or (target == "other" and scope == Scope.PROGRAM))
     if kind == "case" and target == "other":
         return scope == Scope.PROGRAM
     if kind in CASE_TEAM_KINDS:
@@ -155,9 +235,20 @@ def _url(world, name, target):
         return reverse(
             name, args=[_meeting(world.other_program if target == "foreign" else world.program).pk]
         )
-    if name == "people:lookup":
-        return reverse(name) + "?last_name=Lopez&date_of_birth=1980-05-17"
     return reverse(name)
+
+
+# Searches post what they look for (no personal data in a URL): the words each search page is sent.
+SEARCH_DATA = {
+    "people:lookup": {"last_name": "Lopez", "date_of_birth": "1980-05-17"},
+    "people:search": {"q": "Lopez"},
+}
+
+
+def _open(client, world, name, target):
+    """GET the page, or for a search POST what it looks for."""
+    url = _url(world, name, target)
+    return client.post(url, SEARCH_DATA[name]) if name in SEARCH_DATA else client.get(url)
 
 
 def _meeting(program):
@@ -184,9 +275,13 @@ def _service_referral(case):
 
     with trusted("tests"):
         return ServiceReferral.objects.create(
-            program_id=case.program_id, case=case, provider_name="Harbor Clinic", area="housing",
-            created_at=timezone.now(), status_changed_at=timezone.now(),
-        )  # fmt: skip
+            program_id=case.program_id,
+            case=case,
+            provider_name="Harbor Clinic",
+            area="housing",
+            created_at=timezone.now(),
+            status_changed_at=timezone.now(),
+        )
 
 
 def _assessment(case):
@@ -197,9 +292,13 @@ def _assessment(case):
 
     with trusted("tests"):
         return Assessment.objects.create(
-            program_id=case.program_id, case=case, kind="full", assessed_on=timezone.localdate(),
-            created_at=timezone.now(), updated_at=timezone.now(),
-        )  # fmt: skip
+            program_id=case.program_id,
+            case=case,
+            kind="full",
+            assessed_on=timezone.localdate(),
+            created_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
 
 
 def _study_run(program):
@@ -225,9 +324,15 @@ def _screening_run(program):
     )
     with trusted("tests"):
         return ScreeningRun.objects.create(
-            program=program, protocol_version=version, file_name="arrests.csv", rows=0, eligible=0,
-            diverted=0, missed=0, diverted_ineligible=0,
-        )  # fmt: skip
+            program=program,
+            protocol_version=version,
+            file_name="arrests.csv",
+            rows=0,
+            eligible=0,
+            diverted=0,
+            missed=0,
+            diverted_ineligible=0,
+        )
 
 
 def _targets(name):
@@ -243,7 +348,7 @@ CASES = [(role, name, target) for role in Role for name in PAGES for target in _
 def test_it_answers_each_role_as_the_matrix_says(world, login, role, name, target):
     client = login(world.users[role])
     before = AuditEntry.objects.count()
-    response = client.get(_url(world, name, target))
+    response = _open(client, world, name, target)
     expected = 200 if _allowed(role, name, target) else 404
     assert response.status_code == expected
     if PAGES[name][2] in PARTICIPANT_KINDS and expected == 200:
@@ -267,9 +372,12 @@ def test_it_hides_every_record_from_another_programs_staff(world, login, name, t
 @pytest.mark.parametrize("name", [n for n in PAGES if PAGES[n][2] in {"list", "search", "aggregate"}])
 def test_it_never_lists_another_programs_participants(world, login, name):
     client = login(world.outsider)
-    response = client.get(_url(world, name, "own"))
+    response = _open(client, world, name, "own")
     assert response.status_code == 200
     body = response.content.decode()
+    if name == "people:search":  # the box echoes the name searched for; nobody is found
+        assert "Nobody you may see matches." in body
+        return
     if name == "people:lookup":  # the form echoes the name searched for; the answer must be "none"
         assert "No active participant found." in body
         return

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.accounts import actions
+from offramp.programs.roles import Role
 
 
 def _post(client, user, action):

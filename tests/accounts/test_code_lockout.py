@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.accounts.lockout import ACCOUNT_LOCKED
 from offramp.accounts.mfa import demo_totp_secret, totp_code
 from offramp.accounts.models import FailedLogin
+from offramp.programs.roles import Role
 from tests.conftest import PASSWORD
 
 

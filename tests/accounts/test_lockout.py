@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.accounts.lockout import ACCOUNT_LOCKED
 from offramp.accounts.models import FailedLogin
+from offramp.programs.roles import Role
 from tests.conftest import PASSWORD
 
 
@@ -56,3 +56,20 @@ def test_it_ends_the_locked_users_existing_session(world, client):
     assert client.get(reverse("cases:caseload")).status_code == 200
     type(user).objects.filter(pk=user.pk).update(locked_at=timezone.now())
     assert client.get(reverse("cases:caseload")).status_code == 302
+
+
+def _errors(response) -> str:
+    import re
+
+    found = re.search(r'<div class="errors" role="alert">(.*?)</div>', response.content.decode(), re.S)
+    return found.group(1).strip() if found else ""
+
+
+def test_it_answers_a_wrong_password_for_a_locked_account_as_for_no_account(world, client):
+    user = world.users[Role.OFFICER]
+    type(user).objects.filter(pk=user.pk).update(locked_at=timezone.now())
+    locked = _try(client, user.username, "wrong password")
+    nobody = _try(client, "nobody-here", "wrong password")
+    assert escape(ACCOUNT_LOCKED) not in locked.content.decode()
+    assert _errors(locked) and _errors(locked) == _errors(nobody)
+    assert "account" not in ACCOUNT_LOCKED.lower()

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.accounts.forms import BANNER_NOT_ACKNOWLEDGED
+from offramp.programs.roles import Role
 from tests.conftest import PASSWORD
 
 

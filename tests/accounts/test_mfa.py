@@ -7,8 +7,8 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.accounts.mfa import demo_totp_secret, has_second_factor, totp_code
+from offramp.programs.roles import Role
 from tests.conftest import PASSWORD
 
 

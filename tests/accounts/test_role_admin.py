@@ -7,14 +7,19 @@ from django.test import Client
 from django.urls import reverse
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.accounts import actions
 from offramp.programs.models import Agency, Membership
+from offramp.programs.roles import Role
 
 NEW = {
-    "first_name": "Dana", "last_name": "Reyes", "username": "dreyes", "email": "dreyes@example.org",
-    "role": Role.OFFICER, "agency": "", "password": "plover xylophone quarry 42",
-}  # fmt: skip
+    "first_name": "Dana",
+    "last_name": "Reyes",
+    "username": "dreyes",
+    "email": "dreyes@example.org",
+    "role": Role.OFFICER,
+    "agency": "",
+    "password": "plover xylophone quarry 42",
+}
 
 
 def _roles(user, program):
@@ -32,7 +37,10 @@ def test_it_creates_a_staff_account_with_its_role(world, login):
     assert _roles(user, world.program) == {Role.OFFICER}
     entry = AuditEntry.objects.get(action="create", object_type="User")
     assert (entry.actor, entry.object_id, entry.detail) == (
-        world.users[Role.SYSTEM_ADMIN], str(user.pk), {"role": "officer", "temporary": False})  # fmt: skip
+        world.users[Role.SYSTEM_ADMIN],
+        str(user.pk),
+        {"role": "officer", "temporary": False},
+    )
     assert "dreyes" in admin.get(reverse("accounts:users")).content.decode()
 
 

@@ -5,9 +5,9 @@ import time
 from django.urls import reverse
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.accounts.sessions import IDLE_MESSAGE, LAST_SEEN, SIGNED_IN_AT
 from offramp.programs.models import Membership
+from offramp.programs.roles import Role
 
 
 def _age(client, key, seconds):

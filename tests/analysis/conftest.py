@@ -2,9 +2,9 @@
 
 import pytest
 
-from offramp.access.roles import Role
 from offramp.access.scope import Actor
 from offramp.analysis.synthetic import seed_evaluation
+from offramp.programs.roles import Role
 
 
 def actor_for(world, role, program=None):

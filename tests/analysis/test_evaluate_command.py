@@ -4,14 +4,15 @@ The evaluation page then shows the same report."""
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.evaluation.simulate import simulate
+from offramp.programs.roles import Role
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "offramp" / "evaluation" / "examples" / "seattle_design.toml"
 
@@ -58,3 +59,38 @@ def test_it_explains_a_bad_study_file(tmp_path, db):
     bad.write_text(EXAMPLE.read_text().replace('measure = "any"', 'measure = "some"', 1))
     with pytest.raises(CommandError, match="outcomes\\[0\\].measure: must be one of"):
         call_command("evaluate", str(bad), program="nowhere")
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (("months = 12", "months = 99999999999"), "outcomes[1].months: must be at most 600"),
+        (('"prior_arrest_6m"', '"prior_arrest_99999999999m"'), "covariates.numeric[0]: must be at most 600"),
+        (("window_months = 12", "window_months = 99999999999"), "costs.window_months: must be at most 600"),
+        (("ratio = 1 ", "ratio = 99999999999 "), "matching.ratio: must be at most 100"),
+        (("jail_day = 170.0", "jail_day = 1e300"), "costs.unit.jail_day: must be at most"),
+    ],
+)
+def test_an_absurd_value_is_refused_before_anything_is_stored(tmp_path, world, change, where):
+    from offramp.access.scope import trusted
+    from offramp.analysis.models import Study, StudyRun
+
+    text = EXAMPLE.read_text()
+    assert change[0] in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(change[0], change[1], 1))
+    with trusted("test: count what was stored"):
+        before = (Study.objects.count(), StudyRun.objects.count())
+    with pytest.raises(CommandError, match=f"study.toml, {re.escape(where)}"):
+        call_command("evaluate", str(bad), program=world.program.slug, out=str(tmp_path / "r"))
+    with trusted("test: count what was stored"):
+        assert (Study.objects.count(), StudyRun.objects.count()) == before
+    assert not (tmp_path / "r").exists()
+
+
+def test_it_checks_the_program_and_the_files_before_it_runs(tmp_path, db):
+    with pytest.raises(CommandError, match="no program with slug 'nowhere'"):
+        call_command("evaluate", str(EXAMPLE), program="nowhere", out=str(tmp_path / "r"))
+    with pytest.raises(CommandError, match="--people and --events go together"):
+        call_command("evaluate", str(EXAMPLE), people=str(tmp_path / "p.csv"), out=str(tmp_path / "r"))
+    assert not (tmp_path / "r").exists()

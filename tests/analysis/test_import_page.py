@@ -3,10 +3,10 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.analysis.models import ImportBatch, Subject
 from offramp.analysis.synthetic import PEOPLE_MAPPING
+from offramp.programs.roles import Role
 
 CSV = (
     "subject_no,group,first_name,last_name,dob,sex,race_ethnicity,precinct,offence,index_date,"
@@ -35,7 +35,10 @@ def test_it_loads_a_good_file_and_lists_it(world, login):
 def test_it_refuses_a_bad_file_and_names_the_line(world, login):
     client = login(world.users[Role.PROJECT_MANAGER])
     page = _post(client, CSV.replace("1980-05-17", "17/05/1980")).content.decode()
-    assert "line 2, date_of_birth: is not a date in the form %Y-%m-%d: &#x27;17/05/1980&#x27;" in page
+    assert (
+        "roster.csv, line 2, date_of_birth (column &#x27;dob&#x27;): "
+        "&#x27;17/05/1980&#x27; is not a date in the format %Y-%m-%d" in page
+    )
     with trusted("test"):
         assert not ImportBatch.objects.exists()
 

@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from offramp.access.audit import Action
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.analysis.linking import compare_fields
 from offramp.analysis.models import Subject, SubjectLink
 from offramp.analysis.synthetic import PEOPLE_MAPPING
 from offramp.people.models import Alias
+from offramp.programs.roles import Role
 from tests.analysis.test_subject_links import _load
 
 

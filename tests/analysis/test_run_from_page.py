@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.analysis.models import StudyRun
 from offramp.jobs.models import JobProgress
+from offramp.programs.roles import Role
 
 
 # The worker closes connections that are inside a transaction, as a real worker would: commit for real.

@@ -2,10 +2,10 @@
 
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.analysis.models import Study
 from offramp.analysis.synthetic import EXAMPLE_STUDY
+from offramp.programs.roles import Role
 
 
 def test_it_shows_every_problem_and_saves_nothing(world, login):

@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.analysis.actions import link_decide, records_import
 from offramp.analysis.linking import name_score
 from offramp.analysis.models import SubjectLink
 from offramp.analysis.synthetic import PEOPLE_MAPPING
 from offramp.people.models import Person
+from offramp.programs.roles import Role
 from tests.analysis.conftest import actor_for
 
 HEADER = (

@@ -9,6 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.browser.pages import WAIT_MS
 from tests.conftest import build_world  # the repository root is on the path (pyproject: pythonpath)
 
 CHROMIUM_ARGS = [
@@ -53,7 +54,7 @@ def fresh_codes(fresh_cache):
 @pytest.fixture
 def context(chromium, live_server):
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     yield context
     context.close()
 

@@ -16,6 +16,11 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": [
 
 _axe = Axe()
 
+# How long Playwright waits for a page, a navigation or an element before failing. Its waits end as
+# soon as the condition holds, so a long limit costs nothing on a quiet machine and keeps a loaded one
+# (eight test runs on two cores) from failing a test that was only slow.
+WAIT_MS = 30_000
+
 
 def format_violations(url: str, violations: list[dict]) -> str:
     lines = [f"{len(violations)} WCAG 2.1 A/AA violation(s) on {url}:"]
@@ -76,19 +81,36 @@ def enter_code(page, username: str) -> None:
     A code is accepted once: when this account already used the current one (a second
     sign-in within 30 seconds), wait for the next.
     """
-    from offramp.accounts.mfa import demo_totp_secret, totp_code
+    from offramp.accounts.mfa import demo_totp_secret
 
     secret = demo_totp_secret(username)
-    code = totp_code(secret)
+    code = fresh_code(secret)
     if code == _last_code.get(username):
-        time.sleep(30 - time.time() % 30 + 0.2)
-        code = totp_code(secret)
+        _wait_for_next_period()
+        code = fresh_code(secret)
     _last_code[username] = code
     page.get_by_label("Authentication code").fill(code)
     submit(page, page.get_by_role("button", name="Continue"))
 
 
 _last_code: dict[str, str] = {}
+
+
+def fresh_code(secret: str) -> str:
+    """The authenticator code for `secret`, with at least five seconds of its period left.
+
+    A code typed in the last seconds of its period may reach the server in the next one,
+    where it is refused (no tolerance window); a loaded machine makes that likely.
+    """
+    from offramp.accounts.mfa import totp_code
+
+    if 30 - time.time() % 30 < 5:
+        _wait_for_next_period()
+    return totp_code(secret)
+
+
+def _wait_for_next_period() -> None:
+    time.sleep(30 - time.time() % 30 + 0.2)
 
 
 def heading(page) -> str:

@@ -2,10 +2,10 @@
 
 import pytest
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.models import Assessment, OutcomeSnapshot
-from tests.browser.pages import sign_in, submit, visit
+from offramp.programs.roles import Role
+from tests.browser.pages import WAIT_MS, sign_in, submit, visit
 from tests.browser.test_mobile import WIDTH, assert_fits_a_phone
 from tests.conftest import PASSWORD
 
@@ -15,10 +15,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def context(chromium, live_server):
     context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": WIDTH, "height": 844}, device_scale_factor=3,
-        is_mobile=True, has_touch=True,
-    )  # fmt: skip
-    context.set_default_timeout(10_000)
+        base_url=live_server.url,
+        viewport={"width": WIDTH, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(WAIT_MS)
     yield context
     context.close()
 
@@ -86,8 +89,11 @@ def test_a_case_manager_assesses_and_records_outcomes_on_a_phone(browser_world, 
     assert page.locator(".timeline").get_by_text("Referred: Arrest diversion").is_visible()
     assert_fits_a_phone(page)
     with trusted("tests"):
-        rows = list(OutcomeSnapshot.objects.filter(case=case).order_by("id").values_list(
-            "reason", "living_situation", "income_sources", "id_obtained"))  # fmt: skip
+        rows = list(
+            OutcomeSnapshot.objects.filter(case=case)
+            .order_by("id")
+            .values_list("reason", "living_situation", "income_sources", "id_obtained")
+        )
     assert rows == [("monthly", 116, ["snap"], False), ("change", 435, ["snap"], True)]
 
 
@@ -96,16 +102,21 @@ def test_a_project_manager_reads_assessments_and_the_timeline_without_part_2(bro
     from offramp.cases import actions
 
     case = browser_world.own_case
-    manager = Actor(user=browser_world.users[Role.CASE_MANAGER], program=browser_world.program,
-                    roles=frozenset({Role.CASE_MANAGER}))  # fmt: skip
+    manager = Actor(
+        user=browser_world.users[Role.CASE_MANAGER],
+        program=browser_world.program,
+        roles=frozenset({Role.CASE_MANAGER}),
+    )
     for day in (case.opened_at.date(), None):
         from django.utils import timezone
 
         actions.assessment_record(
-            actor=manager, case_id=case.pk, kind="full",
+            actor=manager,
+            case_id=case.pk,
+            kind="full",
             assessed_on=day or timezone.localdate(timezone=browser_world.program.zone),
             answers={"housing": {"wants_housing": "yes"}, "substance_use": {"naloxone": "no"}},
-        )  # fmt: skip
+        )
     sign_in(page, browser_world.users[Role.PROJECT_MANAGER].username, PASSWORD)
     visit(page, f"/cases/{case.pk}/assessments/")
     assert page.get_by_text("Substance-use answers are not shown").is_visible()

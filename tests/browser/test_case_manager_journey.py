@@ -6,9 +6,9 @@ change and an exit with its reason, each through the real pages; every page is a
 
 import pytest
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.models import Case, Contact, Goal, OutcomeSnapshot
+from offramp.programs.roles import Role
 from offramp.referrals.actions import protocol_publish_example
 from offramp.transitions.models import ServiceReferral
 from tests.browser.pages import heading, sign_in, submit, visit
@@ -143,8 +143,9 @@ def test_a_case_manager_takes_a_new_referral_from_intake_to_exit(browser_world, 
             True,
         )
         assert sorted(Goal.objects.filter(plan__case=case).values_list("area", flat=True)) == [
-            "housing", "id",
-        ]  # fmt: skip
+            "housing",
+            "id",
+        ]
         assert Contact.objects.filter(case=case).count() == 3
         referral = ServiceReferral.objects.get(case=case)
         assert (referral.status, referral.provider_response) == ("connected", "Moved in on Monday")

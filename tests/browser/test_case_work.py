@@ -2,10 +2,10 @@
 
 import pytest
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.models import Contact, Goal, Plan
-from tests.browser.pages import sign_in, submit, visit
+from offramp.programs.roles import Role
+from tests.browser.pages import WAIT_MS, sign_in, submit, visit
 from tests.browser.test_mobile import WIDTH, assert_fits_a_phone
 from tests.conftest import PASSWORD
 
@@ -15,10 +15,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def context(chromium, live_server):
     context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": WIDTH, "height": 844}, device_scale_factor=3,
-        is_mobile=True, has_touch=True,
-    )  # fmt: skip
-    context.set_default_timeout(10_000)
+        base_url=live_server.url,
+        viewport={"width": WIDTH, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(WAIT_MS)
     yield context
     context.close()
 
@@ -44,8 +47,10 @@ def test_a_case_manager_records_contacts_and_edits_the_plan_on_a_phone(browser_w
     with trusted("tests"):
         recorded = list(Contact.objects.filter(case=case).order_by("id"))[1:]
     assert [(c.kind, c.successful, c.part2) for c in recorded] == [
-        ("street_outreach", True, False), ("phone", False, False), ("phone", True, True),
-    ]  # fmt: skip
+        ("street_outreach", True, False),
+        ("phone", False, False),
+        ("phone", True, True),
+    ]
 
     submit(page, page.get_by_role("link", name="Individual Intervention Plan"))
     assert_fits_a_phone(page)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from offramp.access.roles import Role
 from offramp.directory.synthetic import directory_demo_load
+from offramp.programs.roles import Role
 from tests.browser.pages import heading, sign_in, submit, visit
 from tests.conftest import PASSWORD
 

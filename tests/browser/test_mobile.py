@@ -2,8 +2,8 @@
 
 import pytest
 
-from offramp.access.roles import Role
-from tests.browser.pages import heading, sign_in, submit, visit
+from offramp.programs.roles import Role
+from tests.browser.pages import WAIT_MS, heading, sign_in, submit, visit
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -17,10 +17,13 @@ TARGETS = "header a, header button, main button, main input:not([type=hidden]), 
 @pytest.fixture
 def context(chromium, live_server):
     context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": WIDTH, "height": 844}, device_scale_factor=3,
-        is_mobile=True, has_touch=True,
-    )  # fmt: skip
-    context.set_default_timeout(10_000)
+        base_url=live_server.url,
+        viewport={"width": WIDTH, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(WAIT_MS)
     yield context
     context.close()
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 from offramp.referrals.actions import protocol_publish_example
-from tests.browser.pages import heading, sign_in, submit, visit
+from tests.browser.pages import WAIT_MS, heading, sign_in, submit, visit
 from tests.browser.test_mobile import assert_fits_a_phone
 from tests.conftest import PASSWORD
 
@@ -14,10 +14,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def context(chromium, live_server):
     context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, device_scale_factor=3,
-        is_mobile=True, has_touch=True,
-    )  # fmt: skip
-    context.set_default_timeout(10_000)
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(WAIT_MS)
     yield context
     context.close()
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 from tests.browser.pages import heading, nav_labels, sign_in, submit, visit
 from tests.conftest import PASSWORD, make_case
 
@@ -17,54 +17,84 @@ ROLES = {
         ["My referrals", "Participant lookup", "New referral", "Notifications", "Workgroup"],
     ),
     Role.CASE_MANAGER: (
-        "Caseload",
+        "Today",
         [
+            "Today",
             "My referrals",
             "Caseload",
+            "Consents ending",
             "Participant lookup",
             "Find a service",
             "New referral",
             "Notifications",
             "Workgroup",
+            "Legal coordination",
         ],
     ),
     Role.CASE_SUPERVISOR: (
-        "Caseload",
+        "Today",
         [
+            "Today",
             "My referrals",
             "Caseload",
+            "Consents ending",
             "Program overview",
+            "Program dashboard",
             "Participant lookup",
             "Find a service",
             "New referral",
             "Notifications",
             "Workgroup",
+            "Legal coordination",
             "Audit log",
+            "HMIS export",
+            "Import a caseload",
         ],
     ),
     Role.PROJECT_MANAGER: (
         None,  # the issue names no landing page for the project manager: any of its pages
         [
+            "Today",
             "My referrals",
             "Caseload",
             "Program overview",
+            "Program dashboard",
             "Participant lookup",
             "New referral",
             "Notifications",
             "Workgroup",
+            "Legal coordination",
             "Evaluation",
             "Audit log",
             "Eligibility protocol",
             "Batch screening",
+            "Continuous screening",
+            "Plan a LEAD program",
             "Find a service",
             "Service directory",
+            "Program settings",
+            "HMIS export",
+            "Import a caseload",
         ],
     ),
-    Role.PROSECUTOR: ("Participant lookup", ["Participant lookup", "Notifications", "Workgroup"]),
+    Role.PROSECUTOR: (
+        "Participant lookup",
+        ["Participant lookup", "Notifications", "Workgroup", "Legal coordination"],
+    ),
     Role.EVALUATOR: ("Evaluation", ["Evaluation"]),
     Role.SYSTEM_ADMIN: (
         "Users",
-        ["Users", "Audit log", "Eligibility protocol", "Batch screening", "Service directory"],
+        [
+            "Users",
+            "Integrations",
+            "Audit log",
+            "Eligibility protocol",
+            "Batch screening",
+            "Continuous screening",
+            "Plan a LEAD program",
+            "Service directory",
+            "Program settings",
+        ],
     ),
 }
 
@@ -100,8 +130,14 @@ def test_supervisor_opens_the_program_overview(browser_world, page):
 
 def test_prosecutor_looks_up_a_consenting_participant_and_one_without_consent(browser_world, page):
     world = browser_world
-    make_case(world.program, manager=world.users[Role.CASE_MANAGER], first="Dee", last="Nguyen",
-              dob=dt.date(1988, 8, 8), consent=False)  # fmt: skip
+    make_case(
+        world.program,
+        manager=world.users[Role.CASE_MANAGER],
+        first="Dee",
+        last="Nguyen",
+        dob=dt.date(1988, 8, 8),
+        consent=False,
+    )
     sign_in(page, world.users[Role.PROSECUTOR].username, PASSWORD)
     assert heading(page) == "Participant lookup"
 
@@ -116,7 +152,7 @@ def test_prosecutor_looks_up_a_consenting_participant_and_one_without_consent(br
     page.get_by_label("Last name").fill("Nguyen")
     page.get_by_label("Date of birth").fill("1988-08-08")
     submit(page, page.get_by_role("button", name="Look up"))
-    assert "No active participant found." in result.inner_text()
+    assert "There is no participant record you may see" in result.inner_text()
     assert "Nguyen" not in result.inner_text()
 
 
@@ -146,8 +182,14 @@ def test_pages_load_nothing_from_elsewhere_and_send_a_content_security_policy(
     assert "default-src 'self'" in response.headers["content-security-policy"]
 
     sign_in(page, browser_world.users[Role.PROJECT_MANAGER].username, PASSWORD)
-    for url in ("/referrals/", "/caseload/", "/program/", "/lookup/", "/evaluation/",
-                f"/cases/{browser_world.own_case.pk}/"):  # fmt: skip
+    for url in (
+        "/referrals/",
+        "/caseload/",
+        "/program/",
+        "/lookup/",
+        "/evaluation/",
+        f"/cases/{browser_world.own_case.pk}/",
+    ):
         response = visit(page, url)
         assert response.ok, url
         assert "content-security-policy" in response.headers, url

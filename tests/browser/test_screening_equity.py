@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from offramp.access.roles import Role
 from offramp.access.scope import Actor
+from offramp.programs.roles import Role
 from offramp.referrals.actions import protocol_publish_example, screening_run_create
 from offramp.referrals.protocol import EXAMPLES_DIR
 from tests.browser.pages import heading, sign_in, submit, visit
@@ -21,9 +21,10 @@ def test_project_manager_reads_the_equity_audit_of_a_screening(browser_world, pa
     manager = world.users[Role.PROJECT_MANAGER]
     screening_run_create(
         actor=Actor(user=manager, program=world.program, roles=frozenset({Role.PROJECT_MANAGER})),
-        source=EXAMPLES / "cascade_pd_arrests.csv", file_name="cascade_pd_arrests.csv",
+        source=EXAMPLES / "cascade_pd_arrests.csv",
+        file_name="cascade_pd_arrests.csv",
         mapping_text=(EXAMPLES / "cascade_pd_mapping.toml").read_text(encoding="utf-8"),
-    )  # fmt: skip
+    )
     sign_in(page, manager.username, PASSWORD)
     visit(page, "/screening/")
     assert heading(page) == "Batch screening"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 from tests.browser.pages import sign_in, submit, visit
 from tests.browser.test_case_work import context  # noqa: F401  (the phone-sized context)
 from tests.browser.test_mobile import assert_fits_a_phone

@@ -2,9 +2,10 @@
 
 import pytest
 
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 from tests.browser.pages import heading, sign_in, submit, visit
 from tests.conftest import PASSWORD, make_case
+from tests.workgroup.conftest import police_consent
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +18,18 @@ def sign_out(page):
 
 def test_a_workgroup_meeting_from_agenda_to_action_item_done(browser_world, page):
     world = browser_world
-    make_case(world.program, manager=world.users[Role.CASE_MANAGER], first="Wyn", last="Wind", contacts=0)
-    make_case(world.program, manager=world.users[Role.CASE_MANAGER], first="Quinn", last="Quiet", contacts=0,
-              consent=False)  # fmt: skip
+    wyn = make_case(
+        world.program, manager=world.users[Role.CASE_MANAGER], first="Wyn", last="Wind", contacts=0
+    )
+    police_consent(world.program, wyn)  # what lets the officer see Wyn on the agenda
+    make_case(
+        world.program,
+        manager=world.users[Role.CASE_MANAGER],
+        first="Quinn",
+        last="Quiet",
+        contacts=0,
+        consent=False,
+    )
 
     sign_in(page, world.users[Role.PROJECT_MANAGER].username, PASSWORD)
     submit(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Workgroup"))

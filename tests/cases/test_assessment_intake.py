@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.cases import actions, questions
 from offramp.cases.models import Assessment, Status
+from offramp.programs.roles import Role
 
 
 def actor(world, role=Role.CASE_MANAGER):
@@ -41,10 +41,16 @@ def test_it_records_the_critical_needs_check_at_hand_off(world, login):
     page = client.get(new_url(case, "critical"))
     assert page.status_code == 200
     assert "Do you have a safe place to sleep tonight?" in html.unescape(page.content.decode())
-    response = client.post(new_url(case, "critical"), {
-        "kind": "critical", "assessed_on": today(world).isoformat(), "critical_needs__safe_tonight": "no",
-        "critical_needs__medication": "yes", "critical_needs__notes": "Needs insulin today",
-    })  # fmt: skip
+    response = client.post(
+        new_url(case, "critical"),
+        {
+            "kind": "critical",
+            "assessed_on": today(world).isoformat(),
+            "critical_needs__safe_tonight": "no",
+            "critical_needs__medication": "yes",
+            "critical_needs__notes": "Needs insulin today",
+        },
+    )
     assert response.status_code == 302
     (check,) = stored(case)
     assert check.kind == "critical"
@@ -58,10 +64,16 @@ def test_it_records_the_critical_needs_check_at_hand_off(world, login):
 def test_it_keeps_substance_use_answers_apart_and_hides_them_without_part_2(world, login):
     case = world.own_case
     client = login(world.users[Role.CASE_MANAGER])
-    response = client.post(new_url(case), {
-        "kind": "full", "assessed_on": today(world).isoformat(), "housing__sleeping": "Shelter",
-        "substance_use__wants_to_talk": "Thinking about methadone", "substance_use__naloxone": "no",
-    })  # fmt: skip
+    response = client.post(
+        new_url(case),
+        {
+            "kind": "full",
+            "assessed_on": today(world).isoformat(),
+            "housing__sleeping": "Shelter",
+            "substance_use__wants_to_talk": "Thinking about methadone",
+            "substance_use__naloxone": "no",
+        },
+    )
     assert response.status_code == 302
     (assessment,) = stored(case)
     assert assessment.answers == {"housing": {"sleeping": "Shelter"}}
@@ -81,9 +93,10 @@ def test_it_keeps_substance_use_answers_apart_and_hides_them_without_part_2(worl
 def test_it_refuses_substance_use_answers_from_a_role_without_part_2(world):
     # The form shows that domain to no such role; an answer posted anyway matches no question.
     reader = Actor(
-        user=world.users[Role.CASE_SUPERVISOR], program=world.program,
+        user=world.users[Role.CASE_SUPERVISOR],
+        program=world.program,
         roles=frozenset({Role.CASE_SUPERVISOR}),
-    )  # fmt: skip
+    )
     part2_less = questions.domains_for("full", questions.DEFAULT_QUESTIONS, part2=False)
     assert questions.SUBSTANCE_USE not in [d.key for d in part2_less]
     with pytest.raises(ValidationError):
@@ -94,7 +107,7 @@ def test_it_refuses_substance_use_answers_from_a_role_without_part_2(world):
         kind="full",
         assessed_on=today(world),
         answers={"substance_use": {"naloxone": "yes"}},
-    ).substance_use == {"naloxone": "yes"}  # fmt: skip  (a supervisor holds Part 2)
+    ).substance_use == {"naloxone": "yes"}  # a supervisor holds Part 2
 
 
 @pytest.mark.parametrize(
@@ -114,9 +127,12 @@ def test_it_refuses_substance_use_answers_from_a_role_without_part_2(world):
 def test_it_refuses_bad_input_and_saves_nothing(world, answers, assessed_on, message):
     with pytest.raises(ValidationError) as refused:
         actions.assessment_record(
-            actor=actor(world), case_id=world.own_case.pk, kind="full",
-            assessed_on=today(world) + dt.timedelta(days=assessed_on), answers=answers,
-        )  # fmt: skip
+            actor=actor(world),
+            case_id=world.own_case.pk,
+            kind="full",
+            assessed_on=today(world) + dt.timedelta(days=assessed_on),
+            answers=answers,
+        )
     assert refused.value.messages == [message]
     assert stored(world.own_case) == []
 
@@ -152,14 +168,33 @@ def test_it_compares_the_latest_two_in_depth_assessments_per_domain(world, login
     day = today(world)
 
     def record(kind, days_ago, answers):
-        actions.assessment_record(actor=actor(world), case_id=world.own_case.pk, kind=kind,
-                                  assessed_on=day - dt.timedelta(days=days_ago), answers=answers)  # fmt: skip
+        actions.assessment_record(
+            actor=actor(world),
+            case_id=world.own_case.pk,
+            kind=kind,
+            assessed_on=day - dt.timedelta(days=days_ago),
+            answers=answers,
+        )
 
-    record("full", 30, {"housing": {"sleeping": "Outside or a vehicle"}, "id_documents": {"state_id": "no"},
-                        "legal": {"warrants": "no"}})  # fmt: skip
+    record(
+        "full",
+        30,
+        {
+            "housing": {"sleeping": "Outside or a vehicle"},
+            "id_documents": {"state_id": "no"},
+            "legal": {"warrants": "no"},
+        },
+    )
     record("critical", 5, {"critical_needs": {"food": "no"}})
-    record("full", 0, {"housing": {"sleeping": "Own or rented place"}, "id_documents": {"state_id": "yes"},
-                       "legal": {"warrants": "no"}})  # fmt: skip
+    record(
+        "full",
+        0,
+        {
+            "housing": {"sleeping": "Own or rented place"},
+            "id_documents": {"state_id": "yes"},
+            "legal": {"warrants": "no"},
+        },
+    )
     response = login(world.users[Role.CASE_MANAGER]).get(
         reverse("cases:assessments", args=[world.own_case.pk])
     )
@@ -175,14 +210,23 @@ def test_it_compares_the_latest_two_in_depth_assessments_per_domain(world, login
 def test_it_asks_the_programs_own_questions_and_keeps_old_assessments_as_asked(world, login):
     me = actor(world)
     first = actions.assessment_record(
-        actor=me, case_id=world.own_case.pk, kind="full", assessed_on=today(world),
+        actor=me,
+        case_id=world.own_case.pk,
+        kind="full",
+        assessed_on=today(world),
         answers={"transportation": {"needs_pass": "yes"}},
-    )  # fmt: skip
-    pm = Actor(user=world.users[Role.PROJECT_MANAGER], program=world.program,
-               roles=frozenset({Role.PROJECT_MANAGER}))  # fmt: skip
-    actions.assessment_questions_configure(actor=pm, question_set={"transportation": [
-        {"key": "bike", "label": "Would a bicycle help?", "kind": "yes_no"},
-    ]})  # fmt: skip
+    )
+    pm = Actor(
+        user=world.users[Role.PROJECT_MANAGER], program=world.program, roles=frozenset({Role.PROJECT_MANAGER})
+    )
+    actions.assessment_questions_configure(
+        actor=pm,
+        question_set={
+            "transportation": [
+                {"key": "bike", "label": "Would a bicycle help?", "kind": "yes_no"},
+            ]
+        },
+    )
     world.program.refresh_from_db()
     page = login(world.users[Role.CASE_MANAGER]).get(new_url(world.own_case))
     body = html.unescape(page.content.decode())
@@ -206,8 +250,9 @@ def test_it_asks_the_programs_own_questions_and_keeps_old_assessments_as_asked(w
     ],
 )
 def test_it_refuses_a_malformed_question_set_with_a_clear_error(world, config, message):
-    pm = Actor(user=world.users[Role.PROJECT_MANAGER], program=world.program,
-               roles=frozenset({Role.PROJECT_MANAGER}))  # fmt: skip
+    pm = Actor(
+        user=world.users[Role.PROJECT_MANAGER], program=world.program, roles=frozenset({Role.PROJECT_MANAGER})
+    )
     with pytest.raises(ValidationError) as refused:
         actions.assessment_questions_configure(actor=pm, question_set=config)
     assert message in refused.value.messages[0]

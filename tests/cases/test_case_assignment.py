@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.models import Case, Status
+from offramp.programs.roles import Role
 from tests.conftest import make_case, make_user
 
 

@@ -5,9 +5,9 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.models import Case, Contact, Status
+from offramp.programs.roles import Role
 from tests.conftest import make_case
 
 
@@ -20,8 +20,13 @@ def test_it_flags_a_participant_with_no_successful_contact_in_the_programs_windo
     quiet = make_case(world.program, manager=manager, last="Quiet", contacts=0)  # opened 40 days ago
     attempts_only = make_case(world.program, manager=manager, last="Tried", contacts=0)
     with trusted("tests"):
-        Contact.objects.create(program=world.program, case=attempts_only, kind=Contact.Kind.PHONE,
-                               successful=False, at=timezone.now() - dt.timedelta(days=1))  # fmt: skip
+        Contact.objects.create(
+            program=world.program,
+            case=attempts_only,
+            kind=Contact.Kind.PHONE,
+            successful=False,
+            at=timezone.now() - dt.timedelta(days=1),
+        )
     client = login(manager)
     shown = rows(client)
     assert not shown[world.own_case.pk].in_the_wind  # seen three days ago

@@ -1,13 +1,14 @@
 """The caseload page costs the same number of SQL queries at 100 and at 10,000 people."""
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.cases.models import Status
 from offramp.demo.generator import seed_program
+from offramp.programs.roles import Role
 from tests.conftest import make_case
 
 
@@ -26,6 +27,7 @@ def _program_queries(client):
     return own, everyone, referrals
 
 
+@pytest.mark.slow
 def test_it_issues_the_same_queries_at_100_and_10000_people(db, client):
     seed_program(people=100, seed=7)
     small = _program_queries(client)

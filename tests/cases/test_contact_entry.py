@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.actions import ERR_CONTACT_EXITED, ERR_CONTACT_IN_FUTURE
 from offramp.cases.models import Contact, Status
+from offramp.programs.roles import Role
 from tests.conftest import make_case
 
 NOTE = "Talked about the housing list; wants to see a doctor about his foot."
@@ -29,10 +29,13 @@ def contacts(case):
 def form_post(case, **changes):
     """What the quick form posts when its defaults are left as they are."""
     data = {
-        "kind": Contact.Kind.IN_PERSON, "successful": "yes",
-        "at": timezone.localtime(timezone=ZONE).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "15",
-        "location": "", "note": "",
-    }  # fmt: skip
+        "kind": Contact.Kind.IN_PERSON,
+        "successful": "yes",
+        "at": timezone.localtime(timezone=ZONE).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "15",
+        "location": "",
+        "note": "",
+    }
     data.update(changes)
     return reverse("cases:contact_add", args=[case.pk]), data
 
@@ -58,8 +61,12 @@ def test_it_records_a_contact_on_the_case_managers_own_case_and_audits_it(world,
     assert response.status_code == 302
     contact = contacts(world.own_case)[0]
     assert (contact.kind, contact.successful, contact.location, contact.duration_minutes, contact.note) == (
-        Contact.Kind.IN_PERSON, True, "Harbor Park", 20, NOTE,
-    )  # fmt: skip
+        Contact.Kind.IN_PERSON,
+        True,
+        "Harbor Park",
+        20,
+        NOTE,
+    )
     assert contact.by == world.users[Role.CASE_MANAGER] and not contact.part2
     entry = AuditEntry.objects.filter(action="create", object_type="Contact").get()
     assert entry.object_id == str(contact.pk) and entry.actor == world.users[Role.CASE_MANAGER]

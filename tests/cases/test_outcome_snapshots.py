@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.cases import actions
 from offramp.cases.models import Contact, OutcomeSnapshot
 from offramp.cases.outcomes import LivingSituation
+from offramp.programs.roles import Role
 
 OUTSIDE, RENTAL = LivingSituation.NOT_FOR_HABITATION, LivingSituation.RENTAL_SUBSIDY
 
@@ -27,24 +27,46 @@ def today(world):
     return timezone.localdate(timezone=world.program.zone)
 
 
-def snapshot(world, *, reason="monthly", days_ago=0, living=OUTSIDE, employment="looking", income=(),
-             insurance="medicaid", id_obtained=False, case=None):  # fmt: skip
+def snapshot(
+    world,
+    *,
+    reason="monthly",
+    days_ago=0,
+    living=OUTSIDE,
+    employment="looking",
+    income=(),
+    insurance="medicaid",
+    id_obtained=False,
+    case=None,
+):
     return actions.snapshot_record(
-        actor=actor(world), case_id=(case or world.own_case).pk,
+        actor=actor(world),
+        case_id=(case or world.own_case).pk,
         as_of=today(world) - dt.timedelta(days=days_ago),
-        reason=reason, living_situation=living, employment=employment, income_sources=income,
-        health_insurance=insurance, id_obtained=id_obtained,
-    )  # fmt: skip
+        reason=reason,
+        living_situation=living,
+        employment=employment,
+        income_sources=income,
+        health_insurance=insurance,
+        id_obtained=id_obtained,
+    )
 
 
 def test_it_records_a_snapshot_from_the_page_prefilled_from_the_last_one(world, login):
     client = login(world.users[Role.CASE_MANAGER])
     url = reverse("cases:timeline", args=[world.own_case.pk])
     assert client.get(url).context["view"].monthly_due
-    response = client.post(reverse("cases:snapshot_add", args=[world.own_case.pk]), {
-        "reason": "monthly", "as_of": today(world).isoformat(), "living_situation": str(OUTSIDE),
-        "employment": "looking", "income_sources": ["snap", "ssi"], "health_insurance": "medicaid",
-    })  # fmt: skip
+    response = client.post(
+        reverse("cases:snapshot_add", args=[world.own_case.pk]),
+        {
+            "reason": "monthly",
+            "as_of": today(world).isoformat(),
+            "living_situation": str(OUTSIDE),
+            "employment": "looking",
+            "income_sources": ["snap", "ssi"],
+            "health_insurance": "medicaid",
+        },
+    )
     assert response.status_code == 302
     with trusted("tests"):
         saved = OutcomeSnapshot.objects.get(case=world.own_case)
@@ -92,8 +114,13 @@ def test_it_refuses_bad_input_and_saves_nothing(world, changes, message):
 
 
 def test_it_lets_only_the_case_team_record_and_anyone_with_the_case_read(world, login):
-    data = {"reason": "monthly", "as_of": today(world).isoformat(), "living_situation": "116",
-            "employment": "looking", "health_insurance": "none"}  # fmt: skip
+    data = {
+        "reason": "monthly",
+        "as_of": today(world).isoformat(),
+        "living_situation": "116",
+        "employment": "looking",
+        "health_insurance": "none",
+    }
     url = reverse("cases:snapshot_add", args=[world.own_case.pk])
     assert login(world.users[Role.PROJECT_MANAGER]).post(url, data).status_code == 404
     assert (
@@ -115,11 +142,18 @@ def test_it_shows_snapshots_contacts_referrals_statuses_and_goals_done_in_date_o
     snapshot(world, days_ago=20)
     snapshot(world, reason="change", living=RENTAL, days_ago=2)
     goal = actions.goal_add(actor=me, case_id=case.pk, area="housing", in_own_words="A place of my own")
-    actions.goal_update(actor=me, goal_id=goal.pk, version=1, area="housing",
-                        in_own_words="A place of my own", status="done")  # fmt: skip
+    actions.goal_update(
+        actor=me, goal_id=goal.pk, version=1, area="housing", in_own_words="A place of my own", status="done"
+    )
     secret = actions.goal_add(actor=me, case_id=case.pk, area="substance_use", in_own_words="Start methadone")
-    actions.goal_update(actor=me, goal_id=secret.pk, version=1, area="substance_use",
-                        in_own_words="Start methadone", status="done")  # fmt: skip
+    actions.goal_update(
+        actor=me,
+        goal_id=secret.pk,
+        version=1,
+        area="substance_use",
+        in_own_words="Start methadone",
+        status="done",
+    )
     actions.case_inactivate(actor=me, case_id=case.pk, reason="In hospital")
     events = (
         login(world.users[Role.CASE_MANAGER])
@@ -165,8 +199,9 @@ def test_it_builds_the_timeline_with_the_same_queries_however_long_the_history(w
         )
     for n in range(3):
         goal = actions.goal_add(actor=me, case_id=world.own_case.pk, area="housing", in_own_words=f"Goal {n}")
-        actions.goal_update(actor=me, goal_id=goal.pk, version=1, area="housing", in_own_words=f"Goal {n}",
-                            status="done")  # fmt: skip
+        actions.goal_update(
+            actor=me, goal_id=goal.pk, version=1, area="housing", in_own_words=f"Goal {n}", status="done"
+        )
     actions.case_inactivate(actor=me, case_id=world.own_case.pk, reason="Away")
     actions.case_reengage(actor=me, case_id=world.own_case.pk)
     long = _timeline_queries(client, world.own_case)

@@ -7,14 +7,15 @@ made once at 100 people, then again after the same program grows a hundredfold.
 
 from types import SimpleNamespace
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.models import Case
 from offramp.demo.generator import DEMO_ACCOUNTS, seed_program
+from offramp.programs.roles import Role
 from tests.access import test_url_matrix as matrix
 
 ROLES = (Role.CASE_MANAGER, Role.CASE_SUPERVISOR, Role.PROJECT_MANAGER, Role.OFFICER, Role.PROSECUTOR)
@@ -63,6 +64,7 @@ def _counts(client, visits):
     return counts
 
 
+@pytest.mark.slow
 def test_it_issues_the_same_queries_on_every_page_at_100_and_10000_people(db, client):
     program = seed_program(people=100, seed=7).program
     visits = _visits(program)

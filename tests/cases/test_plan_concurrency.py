@@ -5,10 +5,11 @@ import html
 from django.test import Client
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.actions import ERR_STALE_GOAL
 from offramp.cases.models import Goal, Plan
+from offramp.programs.roles import Role
+from tests.cases.plans import plan_url
 
 WORDS = "I want my own place, somewhere quiet near my sister."
 
@@ -20,12 +21,17 @@ def goal_of(case) -> Goal:
 
 def edit(client, case, goal, version, **changes):
     data = {
-        "change": "goal_edit", "goal": goal.pk, "version": version, "area": goal.area,
-        "in_own_words": goal.in_own_words, "status": goal.status, "target_date": "",
+        "change": "goal_edit",
+        "goal": goal.pk,
+        "version": version,
+        "area": goal.area,
+        "in_own_words": goal.in_own_words,
+        "status": goal.status,
+        "target_date": "",
         **{f"step_{s.pk}": s.status for s in goal.steps.all()},
-    }  # fmt: skip
+    }
     data.update(changes)
-    return client.post(reverse("cases:plan_change", args=[case.pk]), data)
+    return client.post(plan_url(case, data["change"]), data)
 
 
 def two_clients(world):
@@ -37,11 +43,13 @@ def two_clients(world):
 
 def test_it_refuses_the_second_of_two_edits_from_the_same_version_and_shows_both(world):
     manager, supervisor = two_clients(world)
-    manager.post(reverse("cases:plan_change", args=[world.own_case.pk]),
-                 {"change": "goal_add", "area": "housing", "in_own_words": WORDS})  # fmt: skip
+    manager.post(
+        plan_url(world.own_case, "goal_add"),
+        {"change": "goal_add", "area": "housing", "in_own_words": WORDS},
+    )
     goal = goal_of(world.own_case)
     step = {"change": "step_add", "goal": goal.pk, "what": "Call the housing line", "who": "Participant"}
-    manager.post(reverse("cases:plan_change", args=[world.own_case.pk]), step)
+    manager.post(plan_url(world.own_case, "step_add"), step)
     goal = goal_of(world.own_case)
     seen = goal.version  # both open the plan at this version
     assert (
@@ -67,21 +75,31 @@ def test_it_refuses_the_second_of_two_edits_from_the_same_version_and_shows_both
 
 def test_it_saves_the_merged_change_on_the_fresh_version(world):
     manager, supervisor = two_clients(world)
-    manager.post(reverse("cases:plan_change", args=[world.own_case.pk]),
-                 {"change": "goal_add", "area": "housing", "in_own_words": WORDS})  # fmt: skip
+    manager.post(
+        plan_url(world.own_case, "goal_add"),
+        {"change": "goal_add", "area": "housing", "in_own_words": WORDS},
+    )
     goal = goal_of(world.own_case)
     seen = goal.version
     edit(manager, world.own_case, goal, seen, status="in_progress")
     refused = edit(supervisor, world.own_case, goal, seen, in_own_words="A room of my own, near my sister")
     merge = refused.context["conflict"]["merge_form"]
     # the supervisor keeps their words and takes the manager's status, then saves on the fresh version
-    merged = edit(supervisor, world.own_case, goal, merge["version"].value(),
-                  in_own_words=merge["in_own_words"].value(), status="in_progress")  # fmt: skip
+    merged = edit(
+        supervisor,
+        world.own_case,
+        goal,
+        merge["version"].value(),
+        in_own_words=merge["in_own_words"].value(),
+        status="in_progress",
+    )
     assert merged.status_code == 302
     saved = goal_of(world.own_case)
     assert (saved.in_own_words, saved.status, saved.version) == (
-        "A room of my own, near my sister", "in_progress", seen + 2,
-    )  # fmt: skip
+        "A room of my own, near my sister",
+        "in_progress",
+        seen + 2,
+    )
     with trusted("tests"):
         assert Plan.objects.get(case=world.own_case).version == 1 + 1 + 2  # created, goal added, two edits
 

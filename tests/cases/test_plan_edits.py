@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.actions import ERR_NO_GOALS
 from offramp.cases.models import Goal, Plan
+from offramp.programs.roles import Role
+from tests.cases.plans import plan_url
 
 WORDS = "I want my own place, somewhere quiet near my sister."
 PART2_WORDS = "I want to start on methadone again."
@@ -24,7 +25,7 @@ def goals_of(case):
 
 
 def post(client, case, change, **data):
-    return client.post(reverse("cases:plan_change", args=[case.pk]), {"change": change, **data})
+    return client.post(plan_url(case, change), data)
 
 
 def test_it_builds_a_plan_from_the_participants_goals_and_records_their_agreement(world, login):
@@ -40,8 +41,15 @@ def test_it_builds_a_plan_from_the_participants_goals_and_records_their_agreemen
         post(client, world.own_case, "goal_add", area="id", in_own_words="Get my ID back").status_code == 302
     )
     housing = goals_of(world.own_case)[0]
-    response = post(client, world.own_case, "step_add", goal=housing.pk, what="Apply to the housing list",
-                    who="Participant, with the case manager", target_date="2026-12-15")  # fmt: skip
+    response = post(
+        client,
+        world.own_case,
+        "step_add",
+        goal=housing.pk,
+        what="Apply to the housing list",
+        who="Participant, with the case manager",
+        target_date="2026-12-15",
+    )
     assert response.status_code == 302
     plan = plan_of(world.own_case)
     assert plan.version == 4  # created at 1, two goals and a step
@@ -51,8 +59,10 @@ def test_it_builds_a_plan_from_the_participants_goals_and_records_their_agreemen
     assert response.status_code == 302
     plan = plan_of(world.own_case)
     assert (plan.agreed_how, plan.agreed_version, plan.agreement_recorded_by) == (
-        "signed", 4, world.users[Role.CASE_MANAGER],
-    )  # fmt: skip
+        "signed",
+        4,
+        world.users[Role.CASE_MANAGER],
+    )
     body = client.get(reverse("cases:plan", args=[world.own_case.pk])).content.decode()
     assert WORDS in body and "Apply to the housing list" in body
     assert "Signed by the participant" in body

@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.actions import ERR_EXIT_REASON, ERR_REASON_NEEDED, STAFF_EXIT_REASONS
 from offramp.cases.forms import ExitForm
 from offramp.cases.models import OPEN_STATUSES, Case, ExitReason, Status, StatusChange
 from offramp.notifications.models import Notification
+from offramp.programs.roles import Role
 from tests.conftest import make_case
 
 ALLOWED_EXITS = {"goals_met", "moved", "chose_to_leave", "long_term_incarceration", "deceased", "no_contact"}
@@ -27,8 +27,19 @@ def history(case) -> list[str]:
         return list(StatusChange.objects.filter(case=case).values_list("to_status", flat=True))
 
 
+# Each change of status has its own URL; a change the page does not offer is answered 400.
+CHANGE_URLS = {
+    "intake": "cases:intake_complete",
+    "inactive": "cases:inactivate",
+    "reengage": "cases:reengage",
+    "exit": "cases:exit",
+}
+
+
 def change(client, case, kind, **data):
-    return client.post(reverse("cases:status_change", args=[case.pk]), {"change": kind, **data})
+    if kind in CHANGE_URLS:
+        return client.post(reverse(CHANGE_URLS[kind], args=[case.pk]), data)
+    return client.post(reverse("cases:status_unknown", args=[case.pk, kind]), data)
 
 
 def test_it_allows_exactly_the_listed_exit_reasons_and_none_for_drug_use_or_a_missed_goal():

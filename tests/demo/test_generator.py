@@ -85,8 +85,11 @@ def test_it_resembles_the_people_lead_serves(seeded):
 
 
 def test_it_gives_every_role_a_named_demo_account_and_leaves_one_audit_entry(seeded):
-    roles = dict(Membership.objects.filter(user__username__in=[a[0] for a in DEMO_ACCOUNTS.values()])
-                 .values_list("user__username", "role"))  # fmt: skip
+    roles = dict(
+        Membership.objects.filter(user__username__in=[a[0] for a in DEMO_ACCOUNTS.values()]).values_list(
+            "user__username", "role"
+        )
+    )
     assert roles == {account[0]: role for role, account in DEMO_ACCOUNTS.items()}
     entry = AuditEntry.objects.get(action="seed")
     assert entry.detail == {"people": 2000, "seed": 3}

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.directory.models import Service
 from offramp.directory.synthetic import directory_document
+from offramp.programs.roles import Role
 from tests.standards import standard_file
 
 
@@ -38,7 +38,7 @@ def test_it_shows_why_an_upload_was_refused(world, login):
     }
     response = client.post(reverse("directory:manage"), _upload("bad.json", json.dumps(doc).encode()))
     assert response.status_code == 200
-    assert "bad.json, $.services[0]: field “status” must be one of" in response.content.decode()
+    assert "bad.json, $.services[0].status: must be one of" in response.content.decode()
     assert not Service.objects.exists()
 
 
@@ -68,11 +68,22 @@ def test_it_refuses_the_upload_page_to_other_roles(world, login):
 
 
 def test_it_imports_and_exports_from_the_command_line(world, tmp_path):
-    call_command("directory", "import", str(standard_file("hsds-3.0", "examples", "service_full.json")),
-                 program=world.program.slug, stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "directory",
+        "import",
+        str(standard_file("hsds-3.0", "examples", "service_full.json")),
+        program=world.program.slug,
+        stdout=io.StringIO(),
+    )
     for kind in ("csv", "json"):
-        call_command("directory", "export", str(tmp_path / kind), program=world.program.slug, format=kind,
-                     stdout=io.StringIO())  # fmt: skip
+        call_command(
+            "directory",
+            "export",
+            str(tmp_path / kind),
+            program=world.program.slug,
+            format=kind,
+            stdout=io.StringIO(),
+        )
     assert "Community Counselling" in (tmp_path / "csv" / "services.csv").read_text()
     organizations = json.loads((tmp_path / "json" / "organizations.json").read_text())
     assert organizations["contents"][0]["services"][0]["name"] == "Community Counselling"

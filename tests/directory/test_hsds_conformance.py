@@ -21,11 +21,20 @@ HSDS = ("hsds-3.0",)
 ORG = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
 EXAMPLE_ONLY = {"organization": {"services"}, "service_at_location": {"service"}}
 JSON_EXAMPLES = (
-    "base.json", "location.json", "organization_full.json", "organization_list.json",
-    "service_at_location_full.json", "service_at_location_list.json", "service_full.json",
-    "service_list.json", "tabular.json", "taxonomy.json", "taxonomy_list.json", "taxonomy_term.json",
+    "base.json",
+    "location.json",
+    "organization_full.json",
+    "organization_list.json",
+    "service_at_location_full.json",
+    "service_at_location_list.json",
+    "service_full.json",
+    "service_list.json",
+    "tabular.json",
+    "taxonomy.json",
+    "taxonomy_list.json",
+    "taxonomy_term.json",
     "taxonomy_term_list.json",
-)  # fmt: skip
+)
 
 
 def test_it_states_the_published_tables_fields_and_rules():
@@ -70,9 +79,11 @@ def test_it_accepts_the_published_tabular_example():
     assert {t: len(r) for t, r in data.rows.items()} == dict.fromkeys(BY_NAME, 1)
     # The example's four references to records outside it are reported, not refused.
     assert sorted((w.file, w.field) for w in data.warnings) == [
-        ("contacts.csv", "organization_id"), ("contacts.csv", "service_at_location_id"),
-        ("locations.csv", "organization_id"), ("taxonomy_terms.csv", "taxonomy_id"),
-    ]  # fmt: skip
+        ("contacts.csv", "organization_id"),
+        ("contacts.csv", "service_at_location_id"),
+        ("locations.csv", "organization_id"),
+        ("taxonomy_terms.csv", "taxonomy_id"),
+    ]
 
 
 def _registry() -> Registry:

@@ -5,11 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import Actor
 from offramp.directory.geo import bounding_box, haversine_miles
 from offramp.directory.queries import SearchFilter, search_options, service_search
 from offramp.directory.synthetic import SERVICES, _id, directory_demo_load
+from offramp.programs.roles import Role
 
 DOWNTOWN = (47.6062, -122.3321)
 

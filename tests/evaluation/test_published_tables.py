@@ -20,8 +20,9 @@ from lifelines.datasets import load_rossi
 from lifelines.statistics import logrank_test
 
 from offramp.evaluation.matching import match_nearest
-from offramp.evaluation.outcomes import Adjustment, cox_effect, difference_effect, kaplan_meier, log_rank
+from offramp.evaluation.outcomes import Adjustment, difference_effect
 from offramp.evaluation.propensity import fit_propensity
+from offramp.evaluation.survival import cox_effect, kaplan_meier, log_rank
 
 # Fox (2002), Table: coef and se(coef), Efron ties.
 ROSSI = {

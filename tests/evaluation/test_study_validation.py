@@ -1,6 +1,7 @@
 import pytest
 
-from offramp.evaluation.study import ERR_ONE_COMPARISON, ERR_REQUIRED, StudyError, study_from_toml
+from offramp.evaluation.study import ERR_ONE_COMPARISON, StudyError, study_from_toml
+from offramp.evaluation.study_values import ERR_REQUIRED
 
 MINIMAL = """
 [study]
@@ -56,7 +57,8 @@ def test_it_reports_every_problem_with_its_field_path():
     assert "matching.ratio" in errs
     assert "matching.caliper_sd" in errs
     assert errs["matching.methd"] == "unknown key (did you mean 'method'?)"
-    assert "invalid study definition" in str(StudyError(list(errs.items())))
+    messages = StudyError(list(errs.items())).messages
+    assert "study.toml, arms: " + ERR_ONE_COMPARISON.format(n=0) in messages
 
 
 def test_it_requires_the_core_tables():
@@ -96,10 +98,103 @@ def test_it_refuses_nearest_matching_for_the_ate():
 
 
 def test_it_reports_toml_syntax_errors_as_study_errors():
-    assert "not valid TOML" in errors_of("[study\n")["(file)"]
+    with pytest.raises(StudyError) as info:
+        study_from_toml(text="[study\n")
+    # The shared document loader's words, in the shared shape: the file, then what is wrong.
+    assert info.value.messages[0].startswith("study.toml: is not valid TOML: ")
+
+
+def test_the_shared_loader_refuses_what_no_study_can_hold():
+    errs = errors_of(MINIMAL.replace("months = 12", "months = 99999999999999999999"))
+    assert list(errs) == ["outcomes[0].months"]
 
 
 def test_it_rejects_negative_unit_costs():
     errs = errors_of(MINIMAL + "[costs.unit]\njail_day = -5\nbooking = 'free'\n")
     assert "zero or more" in errs["costs.unit.jail_day"]
     assert "costs.unit.booking" in errs
+
+
+def test_it_reads_labels_continuous_outcomes_and_the_target_arm():
+    study = study_from_toml(
+        text=MINIMAL
+        + """
+[[outcomes]]
+name = "days_housed"
+measure = "mean"
+column = "days_housed_12m"
+label = "days housed in the year after"
+[matching]
+method = "ipw"
+estimand = "att"
+target_arm = "lead"
+[labels]
+prior_arrest_12m = "Arrests in the year before"
+"sex=male" = "Men"
+"""
+    )
+    assert study.outcome("days_housed").column == "days_housed_12m"
+    assert study.labels["sex=male"] == "Men"
+    assert study.matching.target_arm == "lead"
+
+
+def test_it_names_what_a_continuous_outcome_a_label_and_a_target_arm_need():
+    errs = errors_of(
+        MINIMAL
+        + """
+[[outcomes]]
+name = "earnings"
+measure = "mean"
+[matching]
+target_arm = "drug_court"
+[labels]
+age = 3
+"""
+    )
+    assert errs["outcomes[1].column"].startswith("is required for measure 'mean'")
+    assert "drug_court" in errs["matching.target_arm"]
+    assert "label" in errs["labels.age"]
+
+
+def test_it_bounds_absurd_numbers_with_their_paths():
+    bad = MINIMAL.replace("months = 12", "months = 99999999999").replace(
+        '"prior_arrest_12m"', '"prior_arrest_0m", "any_prior_booking_100000m"'
+    )
+    bad += "\n".join(
+        [
+            "[matching]",
+            "ratio = 500",
+            "variance_neighbours = 10000",
+            "caliper_sd = 1e9",
+            "[costs]",
+            "window_months = 100000",
+            "price_year = 20155",
+            "hearings_per_felony_charge = 1e6",
+            "[costs.unit]",
+            "booking = 1e12",
+        ]
+    )
+    bad = bad.replace("[analysis]", "[analysis]\nage_groups = [18, 999]\nmin_subgroup_treated = -1")
+    errs = errors_of(bad)
+    assert errs["outcomes[0].months"] == "must be at most 600 (50 years), got 99999999999"
+    assert errs["covariates.numeric[0]"] == "must be a positive number, got 0"
+    assert errs["covariates.numeric[1]"] == "must be at most 600 months, got 100000"
+    assert errs["matching.ratio"].startswith("must be at most 100")
+    assert errs["matching.variance_neighbours"].startswith("must be at most 100")
+    assert "at most 10" in errs["matching.caliper_sd"]
+    assert errs["costs.window_months"].startswith("must be at most 600")
+    assert errs["costs.price_year"] == "must be a year from 1900 to 2100, got 20155"
+    assert errs["costs.hearings_per_felony_charge"].startswith("must be at most 1,000")
+    assert errs["costs.unit.booking"].startswith("must be at most 1,000,000,000")
+    assert errs["analysis.age_groups"] == "must be ages from 1 to 130, got [18, 999]"
+    assert errs["analysis.min_subgroup_treated"].startswith("must be from 0 to")
+
+
+def test_the_costs_table_keeps_its_values_and_refuses_unknown_keys():
+    s = study_from_toml(
+        text=MINIMAL + "[costs]\nwindow_months = 6\nprice_year = 2015\n[costs.unit]\njail_day = 170\n"
+    )
+    assert s.costs.window_months == 6 and s.costs.price_year == 2015
+    assert s.costs.unit["jail_day"] == 170.0 and s.costs.unit["booking"] == 0.0
+    errs = errors_of(MINIMAL + "[costs]\nwindow_month = 6\ncurrency = 3\n")
+    assert errs == {"costs.window_month": "unknown field", "costs.currency": "expected a string, got integer"}

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from offramp.evaluation.outcomes import Adjustment, cox_effect, kaplan_meier, log_rank
+from offramp.evaluation.outcomes import Adjustment
+from offramp.evaluation.survival import cox_effect, kaplan_meier, log_rank
 
 # Freireich et al. (1963) leukaemia remission times in weeks, as tabulated in Kleinbaum & Klein,
 # "Survival Analysis: A Self-Learning Text": 6-MP arm (with censoring) and placebo arm (no censoring).

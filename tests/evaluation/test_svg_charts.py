@@ -29,11 +29,15 @@ def test_it_draws_a_love_plot_with_labels():
     assert "0.40 to 0.02" in texts(root)
 
 
-def test_it_draws_kaplan_meier_curves_with_bands():
-    curve = {"time": [1.0, 5.0], "survival": [0.9, 0.6], "lower": [0.8, 0.4], "upper": [0.95, 0.75]}
-    root = parse(svg.km_plot(curves={"LEAD": curve, "Booked as usual": curve}))
+def test_it_draws_kaplan_meier_curves_with_bands_in_months():
+    curve = {"time": [30.0, 730.5], "survival": [0.9, 0.6], "lower": [0.8, 0.4], "upper": [0.95, 0.75]}
+    root = parse(svg.km_plot(curves={"LEAD": curve, "Booked as usual (the comparison group)": curve}))
     assert len(list(root.iter(f"{NS}polygon"))) == 2
-    assert "LEAD (60%)" in texts(root)
+    shown = texts(root)
+    assert "LEAD: 60% after 24 months" in shown
+    # The whole legend label, under the plot, inside the drawing.
+    assert "Booked as usual (the comparison group): 60% after 24 months" in shown
+    assert {"0", "6", "12", "18", "24"} <= set(shown)  # ticks in months, not days
 
 
 def test_it_draws_a_forest_plot_and_marks_missing_estimates():

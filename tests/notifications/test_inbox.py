@@ -3,21 +3,27 @@
 from django.core import mail
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.notifications.actions import notification_send
 from offramp.notifications.models import Notification
+from offramp.programs.roles import Role
 
 
 def send(world, recipient, key="k"):
     return notification_send(
-        actor=Actor.system("test", program=world.program), recipient=recipient,
-        kind=Notification.Kind.INTAKE_DUE_SOON, title="Intake due in 3 days", body="Case 1", url="/cases/1/",
-        key=key, email_body="An intake deadline is near.",
-    )  # fmt: skip
+        actor=Actor.system("test", program=world.program),
+        recipient=recipient,
+        kind=Notification.Kind.INTAKE_DUE_SOON,
+        title="Intake due in 3 days",
+        body="Case 1",
+        url="/cases/1/",
+        key=key,
+        email_body="An intake deadline is near.",
+    )
 
 
-def test_it_sends_once_per_key_in_the_app_and_by_email(world, django_capture_on_commit_callbacks):
+def test_it_sends_once_per_key_in_the_app_and_by_email(world, django_capture_on_commit_callbacks, settings):
+    settings.BASE_URL = "https://lead.example.org"
     manager = world.users[Role.CASE_MANAGER]
     with django_capture_on_commit_callbacks(execute=True):
         first = send(world, manager)
@@ -25,7 +31,11 @@ def test_it_sends_once_per_key_in_the_app_and_by_email(world, django_capture_on_
     assert first is not None and second is None
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "[offramp] Intake deadline near"
-    assert mail.outbox[0].body == "An intake deadline is near.\n\nOpen offramp: /cases/1/"
+    # The link is absolute (OFFRAMP_BASE_URL): a relative one cannot be tapped in a mail app.
+    assert (
+        mail.outbox[0].body
+        == "An intake deadline is near.\n\nOpen offramp: https://lead.example.org/cases/1/"
+    )
 
 
 def test_it_lists_only_the_users_own_notices_and_marks_them_read(world, login):

@@ -4,10 +4,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import Case, Status
 from offramp.people.models import Person
+from offramp.programs.roles import Role
 from offramp.referrals.actions import protocol_publish_example
 from offramp.referrals.models import Door, Referral
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 from offramp.referrals.actions import screening_run_create
 from offramp.referrals.equity import Row, breakdown
 from tests.referrals.screening_files import (
@@ -108,7 +108,8 @@ def test_it_shows_rates_per_group_and_the_gap_to_the_overall_rate(world, login, 
     assert (entry.action, entry.object_id, entry.detail) == ("read", str(run.pk), {"view": "equity_audit"})
 
 
-def test_it_uses_the_programs_threshold(world, login, run):
+def test_it_uses_the_programs_threshold(world, login, run, settings):
+    settings.SMALL_CELL = 3  # the deployment's floor (OFFRAMP_SMALL_CELL); a program may only raise it
     world.program.configuration = {**(world.program.configuration or {}), "small_cell_threshold": 3}
     world.program.save()
     page = flat(login(world.users[Role.PROJECT_MANAGER]).get(reverse("referrals:equity", args=[run.pk])))
@@ -117,6 +118,19 @@ def test_it_uses_the_programs_threshold(world, login, run):
         '<td class="num">&lt;3</td><td class="num">0</td><td class="num">suppressed</td>'
     ) in page
     assert "Counts under 3 are shown" in page
+
+
+def test_the_deployments_small_cell_is_the_floor(world, login, run, settings):
+    settings.SMALL_CELL = 5
+    world.program.configuration = {**(world.program.configuration or {}), "small_cell_threshold": 3}
+    world.program.save()
+    page = flat(login(world.users[Role.PROJECT_MANAGER]).get(reverse("referrals:equity", args=[run.pk])))
+    assert "Counts under 5 are shown" in page and "Counts under 3" not in page
+    world.program.configuration = {}
+    world.program.save()
+    settings.SMALL_CELL = 4  # no program threshold: the deployment's governs
+    page = flat(login(world.users[Role.PROJECT_MANAGER]).get(reverse("referrals:equity", args=[run.pk])))
+    assert "Counts under 4 are shown" in page
 
 
 def test_it_hides_another_programs_run(world, login, run):

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from offramp.access.roles import Role
+from offramp.programs.roles import Role
 from offramp.referrals.actions import screening_run_create
 from offramp.referrals.equity import DIMENSIONS
 from tests.referrals.screening_files import MAPPING, csv_bytes, project_manager, publish_seattle, row

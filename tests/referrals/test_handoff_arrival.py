@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
+from offramp.programs.roles import Role
 from offramp.referrals.actions import ERR_NO_HANDOFF, referral_handoff_arrive
 from offramp.referrals.models import Referral
 from offramp.referrals.queries import handoff_summary
@@ -60,9 +60,10 @@ def test_it_says_when_the_target_was_missed(world, login):
     requested = timezone.now() - dt.timedelta(hours=2)
     _requested(world.own_case.referral_id, requested, world.users[Role.CASE_MANAGER])
     referral_handoff_arrive(
-        actor=_actor(world, Role.CASE_SUPERVISOR), referral_id=world.own_case.referral_id,
+        actor=_actor(world, Role.CASE_SUPERVISOR),
+        referral_id=world.own_case.referral_id,
         now=requested + dt.timedelta(minutes=45),
-    )  # fmt: skip
+    )
     page = " ".join(
         login(world.users[Role.CASE_MANAGER])
         .get(reverse("referrals:arrival", args=[world.own_case.referral_id]))
@@ -105,9 +106,10 @@ def test_it_summarises_hand_off_times_for_the_program(world):
     for case, minutes in ((world.own_case, 12), (world.other_case, 41)):
         _requested(case.referral_id, now - dt.timedelta(hours=1), case.case_manager)
         referral_handoff_arrive(
-            actor=_actor(world, Role.CASE_SUPERVISOR), referral_id=case.referral_id,
+            actor=_actor(world, Role.CASE_SUPERVISOR),
+            referral_id=case.referral_id,
             now=now - dt.timedelta(hours=1) + dt.timedelta(minutes=minutes),
-        )  # fmt: skip
+        )
     summary = handoff_summary(_actor(world, Role.CASE_SUPERVISOR))
     assert summary == {"requested": 2, "arrived": 2, "median_minutes": 26.5, "within_target": 1}
     with pytest.raises(Http404):

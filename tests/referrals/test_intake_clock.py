@@ -6,12 +6,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
+from offramp.cases.intake_clock import intake_clock_run, intake_complete
 from offramp.cases.models import Case, Contact, ExitReason, Status, StatusChange
 from offramp.notifications.models import Notification
+from offramp.programs.roles import Role
 from offramp.referrals.actions import protocol_publish_example, referral_divert
-from offramp.referrals.intake_clock import intake_clock_run, intake_complete
 from offramp.referrals.referral_facts import ReferralDraft
 from offramp.referrals.tasks import intake_clock
 
@@ -29,19 +29,30 @@ def referred(world):
     """An arrest diversion whose case has a clinical note on it."""
     protocol_publish_example(program=world.program, name="seattle")
     draft = ReferralDraft(
-        first_name="Tobias", last_name="Marsh", date_of_birth=dt.date(1988, 2, 3), door="arrest",
-        statute="RCW 69.50.4013", quantity_grams=1.0, substance="heroin", incident_number="26-777001",
+        first_name="Tobias",
+        last_name="Marsh",
+        date_of_birth=dt.date(1988, 2, 3),
+        door="arrest",
+        statute="RCW 69.50.4013",
+        quantity_grams=1.0,
+        substance="heroin",
+        incident_number="26-777001",
         location="Harbor Park",
         flags={"exploits_minors": False, "promotes_prostitution": False, "amenable": True},
         history={"violent": "clear"},
-    )  # fmt: skip
+    )
     referral = referral_divert(
         actor=actor_for(world, Role.OFFICER), draft=draft, idempotency_key="clock", now=REFERRED_AT
     )
     with trusted("test"):
         case = Case.objects.get(referral=referral)
-        Contact.objects.create(program=world.program, case=case, kind=Contact.Kind.IN_PERSON, note=CLINICAL,
-                               at=REFERRED_AT + dt.timedelta(hours=1))  # fmt: skip
+        Contact.objects.create(
+            program=world.program,
+            case=case,
+            kind=Contact.Kind.IN_PERSON,
+            note=CLINICAL,
+            at=REFERRED_AT + dt.timedelta(hours=1),
+        )
     assert case.intake_due == DUE
     mail.outbox.clear()
     return case
@@ -85,8 +96,10 @@ def test_it_records_the_lapse_and_tells_the_prosecutor_nothing_clinical(
         last = StatusChange.objects.filter(case=case).order_by("-id").first()
     assert (case.status, case.exit_reason) == (Status.EXITED, ExitReason.INTAKE_NOT_COMPLETED)
     assert (last.from_status, last.to_status, last.reason) == (
-        Status.REFERRED, Status.EXITED, "Intake not completed in the window",
-    )  # fmt: skip
+        Status.REFERRED,
+        Status.EXITED,
+        "Intake not completed in the window",
+    )
 
     (notice,) = notices(Notification.Kind.INTAKE_LAPSED)
     assert notice.recipient == world.users[Role.PROSECUTOR]

@@ -1,6 +1,6 @@
 """Tolerant name matching for the officer's lookup: spelling, accents, order and aliases."""
 
-from offramp.referrals.names import MATCH_THRESHOLD, name_score, normalise, similarity, soundex
+from offramp.people.names import MATCH_THRESHOLD, name_score, normalise, similarity, soundex
 
 
 def test_it_normalises_case_accents_and_punctuation():
@@ -9,8 +9,13 @@ def test_it_normalises_case_accents_and_punctuation():
 
 def test_it_codes_soundex_like_the_standard():
     assert [soundex(n) for n in ("Robert", "Rupert", "Ashcraft", "Tymczak", "Pfister", "Lee")] == [
-        "R163", "R163", "A261", "T522", "P236", "L000",
-    ]  # fmt: skip
+        "R163",
+        "R163",
+        "A261",
+        "T522",
+        "P236",
+        "L000",
+    ]
 
 
 def test_it_scores_spelling_variants_above_the_threshold():

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from offramp.files.problems import InvalidFile
 from offramp.referrals import eligibility, protocol
-from offramp.referrals.protocol import ProtocolError, from_dict, parse_toml, parse_yaml
+from offramp.referrals.protocol import from_dict, parse_toml, parse_yaml
 
 MINIMAL = """
 program = "test_site"
@@ -32,9 +33,9 @@ def _minimal() -> dict:
 
 
 def _errors(data: dict) -> list[str]:
-    with pytest.raises(ProtocolError) as info:
+    with pytest.raises(InvalidFile) as info:
         from_dict(data)
-    return info.value.errors
+    return info.value.messages
 
 
 def test_it_loads_the_shipped_examples():
@@ -217,11 +218,11 @@ def test_it_refuses_a_datetime_where_a_date_is_expected():
 
 
 def test_it_turns_syntax_errors_into_protocol_errors():
-    with pytest.raises(ProtocolError, match="toml:"):
+    with pytest.raises(InvalidFile, match="is not valid TOML: "):
         parse_toml("program = ")
-    with pytest.raises(ProtocolError, match="yaml:"):
+    with pytest.raises(InvalidFile, match="is not valid YAML: "):
         parse_yaml("program: [")
-    with pytest.raises(ProtocolError, match="protocol: expected a table, got list"):
+    with pytest.raises(InvalidFile, match="protocol: expected a table, got list"):
         parse_yaml("- 1")
 
 

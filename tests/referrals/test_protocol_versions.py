@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import Actor
+from offramp.programs.roles import Role
 from offramp.referrals.actions import ERR_VERSION_NOT_NEWER, protocol_publish
 from offramp.referrals.models import ProtocolVersion
 from offramp.referrals.protocol import EXAMPLES_DIR

@@ -1,26 +1,37 @@
 """The officer's referral: three screens, a decision with reasons, and a diversion recorded once."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import Case, Status, StatusChange
 from offramp.notifications.models import Notification
 from offramp.people.models import Alias, Person
+from offramp.programs.roles import Role
 from offramp.referrals.actions import ERR_INELIGIBLE, protocol_publish_example
+from offramp.referrals.matches import ERR_CHOOSE
 from offramp.referrals.models import Referral
+from tests.markup import without_tokens
 
 PERSON = {"last_name": "Marsh", "first_name": "Tobias", "date_of_birth": "1988-02-03", "key": "k-1"}
 FACTS = {
-    "door": "arrest", "statute": "RCW 69.50.4013", "incident_number": "26-123456", "quantity_grams": "1.2",
-    "substance": "heroin", "location": "Third and Pine", "area": "Downtown", "fact_exploits_minors": "no",
-    "fact_promotes_prostitution": "no", "fact_amenable": "yes", "history_violent": "clear",
-}  # fmt: skip
+    "door": "arrest",
+    "statute": "RCW 69.50.4013",
+    "incident_number": "26-123456",
+    "quantity_grams": "1.2",
+    "substance": "heroin",
+    "location": "Third and Pine",
+    "area": "Downtown",
+    "fact_exploits_minors": "no",
+    "fact_promotes_prostitution": "no",
+    "fact_amenable": "yes",
+    "history_violent": "clear",
+}
 
 
 @pytest.fixture
@@ -68,9 +79,11 @@ def test_it_diverts_once_and_starts_the_warm_handoff(
     assert (referral.door, referral.incident_number, referral.decision) == ("arrest", "26-123456", "eligible")
     assert referral.protocol_version == seattle
     assert referral.decision_reasons[0] == {
-        "rule": "door.open", "outcome": "eligible", "review_by": None,
+        "rule": "door.open",
+        "outcome": "eligible",
+        "review_by": None,
         "message": "This program takes arrest diversion referrals.",
-    }  # fmt: skip
+    }
     assert referral.decision_facts["quantity_grams"] == 1.2
     assert (case.status, history) == (Status.REFERRED, [Status.REFERRED])
     today = referral.referred_at.astimezone(world.program.zone).date()
@@ -120,24 +133,32 @@ def test_it_asks_the_officer_before_diverting(world, login, seattle):
 
 
 def test_it_finds_a_participant_despite_spelling_and_links_the_referral(world, login, seattle):
-    """Ana Lopez (world.own_case) typed as 'Anna Lopes'; and a referral under an alias reuses the person."""
+    """Ana Lopez (world.own_case) typed as 'Anna Lopes'; and a referral under an alias, once the officer
+    chose "possible existing participant", joins her open case instead of opening a second one."""
     client = login(world.users[Role.OFFICER])
     typo = {"last_name": "Lopes", "first_name": "Anna", "date_of_birth": "1980-05-17", "key": "k-2"}
     page = client.post(reverse("referrals:new"), {"step": "person", **typo}).content.decode()
-    assert "Active participant" in page
-    assert "Ana" not in page.replace("Anna", "")  # the officer learns nothing they did not type
+    assert "Possible existing participant (active participant)" in page
+    assert "Ana" not in without_tokens(page).replace("Anna", "")  # nothing the officer did not type
+    chosen = re.search(r'name="match" id="match-1" value="([^"]+)"', page).group(1)
+    page = client.post(reverse("referrals:new"), {"step": "person", **typo, "match": chosen}).content.decode()
+    assert "Active participant" in page and "Step 2 of 3" in page
     with trusted("test"):
         Alias.objects.create(program=world.program, person=world.own_case.person, first_name="Smokey")
+    alias = {"last_name": "Smokey", "first_name": "", "date_of_birth": "1980-05-17", "key": "k-3"}
     before = counts()
-    response = client.post(
-        reverse("referrals:new"),
-        {"step": "divert", **FACTS, "last_name": "Smokey", "first_name": "", "date_of_birth": "1980-05-17",
-         "key": "k-3"},
-    )  # fmt: skip
+    unchosen = client.post(reverse("referrals:new"), {"step": "divert", **FACTS, **alias})
+    assert ERR_CHOOSE.replace(":", "") in unchosen.content.decode().replace(":", "")
+    assert counts() == before  # nothing is joined silently
+    page = client.post(reverse("referrals:new"), {"step": "person", **alias}).content.decode()
+    token = re.search(r'name="match" id="match-1" value="([^"]+)"', page).group(1)
+    response = client.post(reverse("referrals:new"), {"step": "divert", **FACTS, **alias, "match": token})
     assert response.status_code == 302
     with trusted("test"):
-        assert Referral.objects.get(idempotency_key="k-3").person_id == world.own_case.person_id
-    assert counts() == (before[0], before[1] + 1, before[2] + 1)
+        referral = Referral.objects.get(idempotency_key="k-3")
+        assert referral.person_id == world.own_case.person_id
+        assert referral.handoff_to == world.own_case.case_manager  # her case manager, who knows her
+    assert counts() == (before[0], before[1] + 1, before[2])  # no second case beside the open one
 
 
 def test_it_shows_a_printable_handoff_card_in_english_and_spanish(world, login, seattle):

@@ -43,7 +43,9 @@ def test_it_fails_naming_the_line_and_stores_nothing(world, tmp_path):
     bad.write_text(ARRESTS.read_text().replace(good_date, bad_date))
     with pytest.raises(CommandError) as raised:
         call_command("screen", str(bad), program="test", mapping=str(MAPPING))
-    assert "Line 7, incident_date (column 'ArrestDate'): '3/5/26x' is not a date" in str(raised.value)
+    assert "bad.csv, line 7, incident_date (column 'ArrestDate'): '3/5/26x' is not a date" in str(
+        raised.value
+    )
     with trusted("tests"):
         assert not ScreeningRun.objects.exists()
     assert AuditEntry.objects.count() == before
@@ -52,3 +54,16 @@ def test_it_fails_naming_the_line_and_stores_nothing(world, tmp_path):
 def test_it_names_an_unknown_program(world):
     with pytest.raises(CommandError, match="No program with the slug 'nowhere'"):
         call_command("screen", str(ARRESTS), program="nowhere", mapping=str(MAPPING))
+
+
+@pytest.mark.parametrize("where", ["missing/dir/x.csv", "a-folder", "n" * 300 + ".csv"])
+def test_it_stores_no_run_when_the_results_cannot_be_written(world, tmp_path, where):
+    publish_seattle(world)
+    (tmp_path / "a-folder").mkdir()
+    out = tmp_path / where
+    for _ in range(2):  # a re-run after the failure stores nothing either
+        with pytest.raises(CommandError) as raised:
+            call_command("screen", str(ARRESTS), program="test", mapping=str(MAPPING), out=str(out))
+        assert "\n" not in str(raised.value) and "--out" in str(raised.value)
+    with trusted("tests"):
+        assert not ScreeningRun.objects.exists()

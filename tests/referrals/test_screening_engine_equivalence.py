@@ -7,9 +7,10 @@ import random
 import polars as pl
 import pytest
 
+from offramp.files.mapping import ColumnMapping
 from offramp.referrals.eligibility import INELIGIBLE, Facts, age_on, decide
 from offramp.referrals.protocol import SUBSTANCES, example
-from offramp.referrals.screening import ColumnMapping, read_arrests, screen
+from offramp.referrals.screening import ARRESTS, read_arrests, screen
 
 
 @pytest.mark.parametrize("name", ["seattle", "santa_fe", "san_francisco"])
@@ -24,6 +25,7 @@ def test_it_matches_the_engine_arrest_by_arrest(name):
         substance = rng.choice(["", *SUBSTANCES])
         lines.append(f"{i},{rng.choice(statutes)},{grams},{substance},{dob},2026-03-0{rng.randint(1, 9)}")
     mapping = ColumnMapping(
+        ARRESTS,
         columns={
             "incident_number": "n",
             "statute": "statute",
@@ -31,7 +33,7 @@ def test_it_matches_the_engine_arrest_by_arrest(name):
             "substance": "substance",
             "date_of_birth": "dob",
             "incident_date": "day",
-        }
+        },
     )
     frame = screen(read_arrests("\n".join(lines).encode(), mapping), protocol)
     assert frame.height == 400
@@ -53,7 +55,7 @@ def test_it_matches_the_engine_arrest_by_arrest(name):
 
 
 def test_it_keeps_the_file_order_and_lines():
-    mapping = ColumnMapping(columns={"incident_number": "n", "statute": "s", "incident_date": "d"})
+    mapping = ColumnMapping(ARRESTS, columns={"incident_number": "n", "statute": "s", "incident_date": "d"})
     data = b"n,s,d\n3,X,2026-01-01\n1,Y,2026-01-02\n2,X,2026-01-03\n"
     frame = screen(read_arrests(data, mapping), example("seattle"))
     assert frame.select("line", "incident_number").rows() == [(2, "3"), (3, "1"), (4, "2")]

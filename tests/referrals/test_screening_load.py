@@ -33,8 +33,8 @@ def stored() -> tuple[int, int]:
         ),
         (row("A-4", grams="lots"), "quantity_grams (column 'NetWeightG')", "'lots' is not a number of grams"),
         (row("A-4", race="Z"), "race (column 'Race')", "'Z' is not a known code; expected one of B, I, W"),
-        (row("A-4", statute=""), "statute (column 'ChargeCode')", "required"),
-        (row("A-1"), "incident_number (column 'IncidentNo')", "incident 'A-1' is already on line 2"),
+        (row("A-4", statute=""), "statute (column 'ChargeCode')", "is required"),
+        (row("A-1"), "incident_number (column 'IncidentNo')", "'A-1' is already on line 2"),
     ],
 )
 def test_it_names_the_line_and_field_of_a_bad_row_and_stores_nothing(world, bad, field, problem):
@@ -46,7 +46,7 @@ def test_it_names_the_line_and_field_of_a_bad_row_and_stores_nothing(world, bad,
             actor=project_manager(world), source=data, file_name="a.csv", mapping_text=MAPPING
         )
     assert len(raised.value.messages) == 1
-    assert raised.value.messages[0].startswith(f"Line 5, {field}: {problem}")
+    assert raised.value.messages[0].startswith(f"a.csv, line 5, {field}: {problem}")
     assert stored() == (0, 0)
     assert AuditEntry.objects.count() == before
 
@@ -59,8 +59,8 @@ def test_it_reports_every_bad_row_at_once(world):
             actor=project_manager(world), source=data, file_name="a.csv", mapping_text=MAPPING
         )
     assert [m.split(":")[0] for m in raised.value.messages] == [
-        "Line 2, sex (column 'Sex')",
-        "Line 4, date_of_birth (column 'DOB')",
+        "a.csv, line 2, sex (column 'Sex')",
+        "a.csv, line 4, date_of_birth (column 'DOB')",
     ]
 
 
@@ -74,7 +74,7 @@ def test_it_refuses_a_mapping_to_a_column_the_file_lacks(world):
             file_name="a.csv",
             mapping_text=mapping,
         )
-    assert raised.value.messages[0].startswith("The file has no column 'Precinct' (mapped to area)")
+    assert raised.value.messages[0].startswith("a.csv, area (column 'Precinct'): the file has no such column")
     assert stored() == (0, 0)
 
 
@@ -88,7 +88,7 @@ def test_it_refuses_a_mapping_without_the_required_facts(world):
             mapping_text='[columns]\nstatute = "ChargeCode"\nweight = "NetWeightG"\n',
         )
     assert set(raised.value.messages) == {
-        "columns.weight: unknown fact; expected one of incident_number, statute, incident_date, "
+        "columns.weight: unknown field; expected one of incident_number, statute, incident_date, "
         "offence_description, date_of_birth, age, quantity_grams, substance, incident_time, officer, unit, "
         "shift, area, race, ethnicity, sex",
         "columns.incident_number: required",

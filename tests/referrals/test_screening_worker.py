@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.jobs.models import JobProgress
+from offramp.programs.roles import Role
 from offramp.referrals.models import ScreenedArrest, ScreeningRun
 from tests.referrals.screening_files import ASSAULT, MAPPING, csv_bytes, publish_seattle, row
 
@@ -74,7 +74,7 @@ def test_it_fails_the_task_naming_the_bad_line_and_stores_nothing(world, login, 
     done = client.get(reverse("jobs:progress", args=[JobProgress.objects.get().pk])).json()
     assert done["status"] == "Failed"
     assert done["message"] == (
-        "Not loaded, nothing stored: Line 3, quantity_grams (column 'NetWeightG'): "
+        "Not loaded, nothing stored: march.csv, line 3, quantity_grams (column 'NetWeightG'): "
         "'-1' is not a number of grams (0 or more)"
     )
     with trusted("tests"):
@@ -87,7 +87,7 @@ def test_it_refuses_a_bad_mapping_on_the_form_and_queues_nothing(world, login, u
     client = login(world.users[Role.PROJECT_MANAGER])
     response = post(client, csv_bytes([row("A-1")]), mapping="[columns\n")
     assert response.status_code == 200
-    assert "The mapping file is not valid TOML" in response.content.decode()
+    assert "is not valid TOML" in response.content.decode()
     assert not JobProgress.objects.exists()
     assert not uploads.exists()
 

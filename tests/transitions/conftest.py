@@ -26,10 +26,15 @@ PROVIDER_CATEGORIES = (Category.IDENTITY, Category.CASE_RECORD)
 def give_consent(case, *, recipient_name="", categories=PROVIDER_CATEGORIES, days_ago=30, **extra):
     with trusted("tests"):
         return Consent.objects.create(
-            program_id=case.program_id, person_id=case.person_id, recipient_class=Consent.Recipient.PROVIDER,
-            recipient_name=recipient_name, categories=list(categories), purpose="Service referrals",
-            signed_at=timezone.now() - dt.timedelta(days=days_ago), **extra,
-        )  # fmt: skip
+            program_id=case.program_id,
+            person_id=case.person_id,
+            recipient_class=Consent.Recipient.PROVIDER,
+            recipient_name=recipient_name,
+            categories=list(categories),
+            purpose="Service referrals",
+            signed_at=timezone.now() - dt.timedelta(days=days_ago),
+            **extra,
+        )
 
 
 @pytest.fixture

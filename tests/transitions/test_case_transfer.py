@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from offramp.access.models import Disclosure
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import Case
 from offramp.programs.queries import ERR_NOT_A_CASE_MANAGER
+from offramp.programs.roles import Role
 from offramp.transitions import actions
 
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from offramp.access.models import AuditEntry, Disclosure
 from offramp.access.policy import Category
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
+from offramp.programs.roles import Role
 from offramp.transitions import actions
 from offramp.transitions.models import ServiceReferral
 from tests.transitions.conftest import give_consent

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from offramp.access.models import AuditEntry, Disclosure
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
+from offramp.programs.roles import Role
 from offramp.transitions import actions
 from offramp.transitions.models import ServiceReferral
 

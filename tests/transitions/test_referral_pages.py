@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
+from offramp.programs.roles import Role
 from offramp.transitions.models import ServiceReferral
 from tests.transitions.conftest import give_consent
 

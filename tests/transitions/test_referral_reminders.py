@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
 from offramp.notifications.models import Notification
+from offramp.programs.roles import Role
 from offramp.transitions import actions
 from offramp.transitions.tasks import service_referral_reminders
 from tests.conftest import build_world

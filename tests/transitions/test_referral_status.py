@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from offramp.access.roles import Role
 from offramp.access.scope import Actor, trusted
+from offramp.programs.roles import Role
 from offramp.transitions import actions, lifecycle
 from offramp.transitions.models import ServiceReferral
 from tests.transitions.conftest import give_consent

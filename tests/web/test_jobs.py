@@ -5,11 +5,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.demo import views as demo_views
 from offramp.jobs.models import JobProgress
 from offramp.people.models import Person
+from offramp.programs.roles import Role
 
 
 @pytest.fixture
@@ -33,8 +33,14 @@ def test_it_runs_a_task_in_the_worker_and_shows_its_progress(world, login, small
     call_command("worker", batch=True, verbosity=0)
 
     done = client.get(reverse("jobs:progress", args=[job.pk])).json()
-    assert done == {"status": "Successful", "finished": True, "done": 12, "total": 12, "percent": 100,
-                    "message": "12 of 12 people"}  # fmt: skip
+    assert done == {
+        "status": "Successful",
+        "finished": True,
+        "done": 12,
+        "total": 12,
+        "percent": 100,
+        "message": "12 of 12 people",
+    }
     with trusted("test"):
         assert Person.objects.filter(program=world.program).count() == 2 + 12
     page = client.get(reverse("jobs:detail", args=[job.pk]))

@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.urls import reverse
 
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.models import Case
+from offramp.programs.roles import Role
 
 
 def test_it_shows_times_in_the_programs_zone(world, login):

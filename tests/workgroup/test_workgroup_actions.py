@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
+from offramp.programs.roles import Role
 from offramp.workgroup import actions
 from offramp.workgroup.models import ActionItem, AgendaItem, Decision, Flag, Meeting
 from tests.workgroup.conftest import actor
@@ -40,8 +40,13 @@ def test_it_lets_only_the_project_manager_run_the_meeting(flagged, meeting, role
     with pytest.raises(Http404):
         actions.decision_add(actor=someone, item_id=item.pk, text="Anything")
     with pytest.raises(Http404):
-        actions.action_item_add(actor=someone, meeting_id=meeting.pk, owner_id=someone.user_id, what="x",
-                                due_on=timezone.localdate())  # fmt: skip
+        actions.action_item_add(
+            actor=someone,
+            meeting_id=meeting.pk,
+            owner_id=someone.user_id,
+            what="x",
+            due_on=timezone.localdate(),
+        )
     assert _count(Decision) == 0 and _count(ActionItem) == 0
 
 
@@ -79,13 +84,22 @@ def test_it_refuses_an_action_item_for_someone_who_may_not_see_the_participant(f
     for item, owner, message in cases:
         with pytest.raises(ValidationError) as refused:
             actions.action_item_add(
-                actor=_pm(world), meeting_id=meeting.pk, item_id=item.pk if item else None,
-                owner_id=owner.pk, what="Find them", due_on=timezone.localdate(),
-            )  # fmt: skip
+                actor=_pm(world),
+                meeting_id=meeting.pk,
+                item_id=item.pk if item else None,
+                owner_id=owner.pk,
+                what="Find them",
+                due_on=timezone.localdate(),
+            )
         assert refused.value.messages == [message]
     with pytest.raises(ValidationError) as refused:
-        actions.action_item_add(actor=_pm(world), meeting_id=meeting.pk, owner_id=officer.pk,
-                                what="Find them", due_on=meeting.held_on - dt.timedelta(days=1))  # fmt: skip
+        actions.action_item_add(
+            actor=_pm(world),
+            meeting_id=meeting.pk,
+            owner_id=officer.pk,
+            what="Find them",
+            due_on=meeting.held_on - dt.timedelta(days=1),
+        )
     assert refused.value.messages == [actions.ERR_DUE_BEFORE_MEETING]
     with pytest.raises(ValidationError) as refused:
         actions.decision_add(actor=_pm(world), item_id=quiet.pk, text="  ")
@@ -97,10 +111,21 @@ def test_it_carries_open_action_items_to_the_next_meeting_until_done(flagged, me
     world = flagged.world
     pm, officer = _pm(world), world.users[Role.OFFICER]
     wind = _item(meeting, flagged.wind, Flag.IN_THE_WIND)
-    kept = actions.action_item_add(actor=pm, meeting_id=meeting.pk, item_id=wind.pk, owner_id=officer.pk,
-                                   what="Look for Wyn on patrol", due_on=meeting.held_on)  # fmt: skip
-    finished = actions.action_item_add(actor=pm, meeting_id=meeting.pk, owner_id=officer.pk,
-                                       what="Bring the precinct roster", due_on=meeting.held_on)  # fmt: skip
+    kept = actions.action_item_add(
+        actor=pm,
+        meeting_id=meeting.pk,
+        item_id=wind.pk,
+        owner_id=officer.pk,
+        what="Look for Wyn on patrol",
+        due_on=meeting.held_on,
+    )
+    finished = actions.action_item_add(
+        actor=pm,
+        meeting_id=meeting.pk,
+        owner_id=officer.pk,
+        what="Bring the precinct roster",
+        due_on=meeting.held_on,
+    )
     client = login(officer)
     response = client.post(reverse("workgroup:action_done", args=[finished.pk]), {"back": "mine"})
     assert response.status_code == 302
@@ -117,8 +142,13 @@ def test_it_carries_open_action_items_to_the_next_meeting_until_done(flagged, me
 def test_it_lets_only_the_owner_or_the_project_manager_mark_an_item_done(flagged, meeting, login):
     world = flagged.world
     officer = world.users[Role.OFFICER]
-    action = actions.action_item_add(actor=_pm(world), meeting_id=meeting.pk, owner_id=officer.pk,
-                                     what="Bring the roster", due_on=meeting.held_on)  # fmt: skip
+    action = actions.action_item_add(
+        actor=_pm(world),
+        meeting_id=meeting.pk,
+        owner_id=officer.pk,
+        what="Bring the roster",
+        due_on=meeting.held_on,
+    )
     url = reverse("workgroup:action_done", args=[action.pk])
     assert login(world.users[Role.PROSECUTOR]).post(url).status_code == 404
     assert login(world.outsider).post(url).status_code == 404
@@ -141,15 +171,23 @@ def test_it_runs_a_meeting_through_its_pages(flagged, login):
     item = _item(meeting, flagged.overdue, Flag.INTAKE_OVERDUE)
     change = reverse("workgroup:agenda_change", args=[meeting.pk])
     p = f"d{item.pk}"
-    assert client.post(change, {"change": "discuss", "item": item.pk, f"{p}-discussion": "Seen at the clinic"}
-                       ).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            change, {"change": "discuss", "item": item.pk, f"{p}-discussion": "Seen at the clinic"}
+        ).status_code
+        == 302
+    )
     p = f"c{item.pk}"
     assert (
         client.post(change, {"change": "decide", "item": item.pk, f"{p}-text": "Book intake"}).status_code
         == 302
     )
-    form = {"change": "action", "action-item": item.pk, "action-owner": world.users[Role.CASE_MANAGER].pk,
-            "action-due_on": day.isoformat()}  # fmt: skip
+    form = {
+        "change": "action",
+        "action-item": item.pk,
+        "action-owner": world.users[Role.CASE_MANAGER].pk,
+        "action-due_on": day.isoformat(),
+    }
     bad = client.post(change, {**form, "action-what": ""})
     assert bad.status_code == 400 and "This field is required." in bad.content.decode()
     assert client.post(change, {**form, "action-what": "Do the intake"}).status_code == 302

@@ -5,9 +5,9 @@ import datetime as dt
 from django.utils import timezone
 
 from offramp.access.models import AuditEntry
-from offramp.access.roles import Role
 from offramp.access.scope import trusted
 from offramp.cases.models import Case, Contact
+from offramp.programs.roles import Role
 from offramp.referrals.models import Referral
 from offramp.workgroup import actions, queries
 from offramp.workgroup.models import AgendaItem, Flag
@@ -58,12 +58,18 @@ def test_it_does_not_count_the_arrest_that_opened_the_case(world):
 
 def test_it_lists_the_most_urgent_and_counts_the_rest(world):
     manager = world.users[Role.CASE_MANAGER]
-    never = [make_case(world.program, manager=manager, last=f"Gone{n}", contacts=0)
-             for n in range(queries.AGENDA_LIMIT)]  # fmt: skip
+    never = [
+        make_case(world.program, manager=manager, last=f"Gone{n}", contacts=0)
+        for n in range(queries.AGENDA_LIMIT)
+    ]
     seen_lately = make_case(world.program, manager=manager, last="Lately", contacts=0)
     with trusted("tests"):
-        Contact.objects.create(program=world.program, case=seen_lately, kind=Contact.Kind.PHONE,
-                               at=timezone.now() - dt.timedelta(days=31))  # fmt: skip
+        Contact.objects.create(
+            program=world.program,
+            case=seen_lately,
+            kind=Contact.Kind.PHONE,
+            at=timezone.now() - dt.timedelta(days=31),
+        )
     meeting = actions.meeting_create(
         actor=actor(world.users[Role.PROJECT_MANAGER], world.program), held_on=timezone.localdate()
     )

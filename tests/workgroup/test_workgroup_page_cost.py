@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,8 +28,13 @@ def _pages(client, program, day):
     meeting = actions.meeting_create(actor=actor(pm, program), held_on=day)
     due = day + dt.timedelta(days=7)
     officer = get_user_model().objects.get(username="officer")
-    actions.action_item_add(actor=actor(pm, program), meeting_id=meeting.pk, owner_id=officer.pk,
-                            what="Bring the roster", due_on=due)  # fmt: skip
+    actions.action_item_add(
+        actor=actor(pm, program),
+        meeting_id=meeting.pk,
+        owner_id=officer.pk,
+        what="Bring the roster",
+        due_on=due,
+    )
     agenda = reverse("workgroup:agenda", args=[meeting.pk])
     return [
         _queries(client, "projectmanager", agenda),
@@ -39,6 +45,7 @@ def _pages(client, program, day):
     ]
 
 
+@pytest.mark.slow
 def test_it_issues_the_same_queries_at_100_and_10000_people(db, client):
     program = seed_program(people=100, seed=7).program
     today = timezone.localdate()

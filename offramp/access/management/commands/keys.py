@@ -1,8 +1,9 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from offramp.access.fieldcrypt import field_keys, local_key_file, new_key_entry
 from offramp.access.keys import keys_rotate, keys_status
 from offramp.access.scope import Actor
+from offramp.privatefiles import private_write
 
 
 class Command(BaseCommand):
@@ -12,24 +13,24 @@ class Command(BaseCommand):
         "`keys status` counts values per key."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         new = sub.add_parser("new", help="Print a new key entry (id:base64key)")
         new.add_argument(
-            "--add-to-local-file", action="store_true",
+            "--add-to-local-file",
+            action="store_true",
             help="Demo and test sites: put the new key first in the data folder's key file",
-        )  # fmt: skip
+        )
         sub.add_parser("rotate", help="Re-seal values under the newest key")
         sub.add_parser("status", help="Count stored values per key")
 
-    def handle(self, *args, subcommand, **options):
+    def handle(self, *args: object, subcommand: str, **options: object) -> None:
         if subcommand == "new":
             entry = new_key_entry()
             if options["add_to_local_file"]:
                 path = local_key_file()
                 old = path.read_text(encoding="utf-8") if path.exists() else ""
-                path.write_text(entry + "\n" + old, encoding="utf-8")
-                path.chmod(0o600)
+                private_write(path, entry + "\n" + old)
                 self.stdout.write(f"Added key {entry.split(':')[0]} first in {path}")
             else:
                 self.stdout.write(entry)

@@ -18,11 +18,18 @@ class Command(BaseCommand):
         parser.add_argument("--program-name", help="Name for a new program")
         parser.add_argument("--time-zone", default="America/Los_Angeles", help="Time zone for a new program")
         parser.add_argument(
+            "--host",
+            action="store_true",
+            help="Also the host administrator: creates programs, sees counts across them (no person)",
+        )
+        parser.add_argument(
             "--password-file",
             help="Read the password from this file instead of asking (or set OFFRAMP_ADMIN_PASSWORD)",
         )
 
-    def handle(self, *args, username, email, program, program_name, time_zone, password_file, **options):
+    def handle(
+        self, *args, username, email, program, program_name, time_zone, password_file, host, **options
+    ):
         password = _password(password_file)
         try:
             validate_password(password)
@@ -30,12 +37,18 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from None
         try:
             user = admin_create(
-                username=username, email=email, password=password,
-                program_slug=program, program_name=program_name, time_zone=time_zone,
-            )  # fmt: skip
+                username=username,
+                email=email,
+                password=password,
+                program_slug=program,
+                program_name=program_name,
+                time_zone=time_zone,
+                host=host,
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        self.stdout.write(f"Created system administrator {user.username} for program {program}")
+        also = " and host administrator" if host else ""
+        self.stdout.write(f"Created system administrator{also} {user.username} for program {program}")
 
 
 def _password(path: str | None) -> str:

@@ -18,6 +18,10 @@ from offramp.programs.models import Program
 BAR = 30
 
 
+def one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
 class ProgressBar:
     """A one-line bar on a terminal; one line per step when the output is not a terminal."""
 
@@ -54,23 +58,34 @@ class Command(BaseCommand):
         parser.add_argument("--events", help="The events file that goes with --people")
 
     def handle(self, *args, study, program, out, people, events, **options):
+        # Everything that can be checked is checked before anything is run or stored: the study
+        # file (every field, within its bounds), the files going together, the program, the folder.
         try:
             parsed = study_load(path=study)
         except (StudyError, OSError, ValueError) as exc:
             raise CommandError(str(exc)) from None
+        if bool(people) != bool(events):
+            raise CommandError("--people and --events go together")
+        prog = None
+        if not people:
+            prog = Program.objects.filter(slug=program).first()
+            if prog is None:
+                raise CommandError(f"no program with slug {program!r}")
+        folder = Path(out)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CommandError(f"cannot write the report to {out}: {exc.strerror or exc}") from None
         bar = ProgressBar(self.stderr)
-        if people or events:
+        if people:
             result = self._from_files(parsed, people, events, bar)
         else:
-            result = self._from_program(Path(study).read_text(), parsed.name, program, bar)
-        html, data = write_report(result, Path(out))
+            result = self._from_program(Path(study).read_text(), parsed.name, prog, bar)
+        html, data = write_report(result, folder)
         self.stdout.write(summary_text(result))
         self.stdout.write(f"Wrote {html} and {data}")
 
     def _from_files(self, parsed, people, events, bar) -> dict:
-        if not (people and events):
-            raise CommandError("--people and --events go together")
-
         def read(path):
             return (
                 pl.read_parquet(path)
@@ -83,22 +98,21 @@ class Command(BaseCommand):
         except (CohortError, OSError, pl.exceptions.PolarsError) as exc:
             raise CommandError(str(exc)) from None
 
-    def _from_program(self, text, name, slug, bar) -> dict:
-        prog = Program.objects.filter(slug=slug).first()
-        if prog is None:
-            raise CommandError(f"no program with slug {slug!r}")
+    def _from_program(self, text, name, prog, bar) -> dict:
         actor = Actor.system("evaluate", program=prog)
         with trusted("evaluate command: find the study by name"):
             saved = Study.objects.filter(program=prog, name=name).first()
+        # Run what the file says now, even if the saved study has since been edited; store the study
+        # and the run only once it has run, so a file that cannot run leaves nothing behind.
+        computed = actions.study_compute(actor=actor, toml=text, progress=bar)
+        if computed[1]:
+            raise CommandError(f"the study could not be run, nothing stored: {one_line(computed[1])}")
         try:
             saved = saved or actions.study_create(actor=actor, toml=text)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        # Run what the file says now, even if the saved study has since been edited.
         run = actions.study_run_create(actor=actor, study=saved, toml=text)
-        run = actions.study_run_execute(actor=actor, run_id=run.pk, progress=bar)
-        if run.error:
-            raise CommandError(f"the study could not be run: {run.error}")
+        run = actions.study_run_execute(actor=actor, run_id=run.pk, computed=computed)
         self.stderr.write(
             f"Saved as run {run.pk} of “{saved.name}” in {prog.name}: the evaluation page shows it."
         )

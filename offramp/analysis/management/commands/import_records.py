@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from offramp.access.scope import Actor
 from offramp.analysis.actions import records_import
+from offramp.files.documents import read_text
+from offramp.files.problems import InvalidFile
 from offramp.programs.models import Program
 
 
@@ -23,13 +25,16 @@ class Command(BaseCommand):
         prog = Program.objects.filter(slug=program).first()
         if prog is None:
             raise CommandError(f"no program with slug {program!r}")
+        if not Path(file).is_file():
+            raise CommandError(f"no such file: {file}")
         try:
             batch = records_import(
                 actor=Actor.system("import-records", program=prog),
                 path=Path(file),
-                mapping_text=Path(mapping).read_text(),
+                mapping_text=read_text(Path(mapping)),
+                mapping_name=Path(mapping).name,
                 source=source,
             )
-        except ValidationError as exc:
-            raise CommandError("the file was not loaded:\n  " + "\n  ".join(exc.messages)) from None
+        except (InvalidFile, ValidationError) as exc:
+            raise CommandError("the file was not loaded: " + "\n".join(exc.messages)) from None
         self.stdout.write(f"Loaded {batch.rows:,} rows from {batch.file_name} into {prog.name}")

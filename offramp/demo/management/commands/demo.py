@@ -1,4 +1,3 @@
-import subprocess
 import sys
 
 from django.conf import settings
@@ -6,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from offramp.demo.logins import demo_logins_enable, demo_password
+from offramp.directory.synthetic import directory_demo_load
+from offramp.jobs.supervisor import Supervised
 from offramp.programs.models import Program
 
 
@@ -29,9 +30,11 @@ class Command(BaseCommand):
             # Legal-system records, a comparison pool and a study run, so the evaluator sees a report.
             call_command("seed_evaluation", program="demo", seed=1, verbosity=0)
             # An invented local service directory (HSDS) for the case managers' service search.
-            from offramp.directory.synthetic import directory_demo_load
-
             directory_demo_load(Program.objects.get(slug="demo"))
+        # The case manager login on call, a workgroup meeting, a screening run with its equity audit.
+        from offramp.demo.day import demo_day_seed
+
+        demo_day_seed(Program.objects.get(slug="demo"))
         password = demo_password()
         logins = demo_logins_enable(password)
         self.stdout.write(f"\nData folder: {settings.DATA_DIR}")
@@ -46,9 +49,12 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
-        worker = subprocess.Popen([sys.executable, "-m", "offramp.cli", "worker", "--verbosity", "0"])  # noqa: S603
+        # The worker runs beside the server and is started again if it dies.
+        worker = Supervised(
+            [sys.executable, "-m", "offramp.cli", "worker", "--verbosity", "0"], name="worker"
+        )
+        worker.start()
         try:
             call_command("serve", port=port)
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            worker.stop()

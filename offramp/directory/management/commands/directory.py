@@ -37,7 +37,10 @@ class Command(BaseCommand):
             try:
                 result = actions.directory_import(actor=actor, path=Path(path))
             except ValidationError as exc:
-                raise CommandError("\n".join(exc.messages)) from None
+                # The count, then the problems: the first line says what went wrong on its own.
+                count, *problems = exc.messages
+                first = f"{count.rstrip('.')}: {problems[0]}" if problems else count
+                raise CommandError("\n".join([first, *problems[1:]])) from None
             for warning in result.warnings:
                 self.stderr.write(f"warning: {warning}")
             created, updated = sum(result.created.values()), sum(result.updated.values())

@@ -3,7 +3,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from offramp.referrals.intake_clock import intake_clock_run
+from offramp.cases.intake_clock import intake_clock_run
+from offramp.referrals.tasks import schedule_next
 
 
 class Command(BaseCommand):
@@ -23,8 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, now, enqueue, **options):
         if enqueue:
-            from offramp.referrals.tasks import schedule_next
-
             result = schedule_next(after=timezone.now() - dt.timedelta(days=1))
             self.stdout.write(
                 "Daily intake clock enqueued." if result else "The daily intake clock is already queued."

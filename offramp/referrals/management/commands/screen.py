@@ -2,11 +2,16 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from offramp.access.scope import Actor
+from offramp.files.documents import read_text
+from offramp.files.problems import InvalidFile
 from offramp.programs.models import Program
 from offramp.referrals.actions import screening_run_create
 from offramp.referrals.screening import results_csv
+
+NOT_LOADED = "Not loaded, nothing stored: "
 
 
 class Command(BaseCommand):
@@ -31,16 +36,26 @@ class Command(BaseCommand):
         for path in (arrests, mapping):
             if not path.is_file():
                 raise CommandError(f"No such file: {path}")
+        if out is not None and not Path(out).parent.is_dir():  # before anything is stored
+            raise CommandError(f"No such folder for --out: {Path(out).parent}")
         actor = Actor.system("screen", program=found)
         try:
-            run, frame = screening_run_create(
-                actor=actor, source=arrests, file_name=arrests.name, version=protocol,
-                mapping_text=mapping.read_text(encoding="utf-8"),
-            )  # fmt: skip
-        except ValidationError as exc:
-            raise CommandError("Not loaded, nothing stored:\n" + "\n".join(exc.messages)) from None
-        if out is not None:
-            results_csv(frame, Path(out))
+            # The run is kept only once its results file is written: a re-run never duplicates it.
+            with transaction.atomic():
+                run, frame = screening_run_create(
+                    actor=actor,
+                    source=arrests,
+                    file_name=arrests.name,
+                    version=protocol,
+                    mapping_text=read_text(mapping),
+                    mapping_name=mapping.name,
+                )
+                if out is not None:
+                    results_csv(frame, Path(out))
+        except (InvalidFile, ValidationError) as exc:
+            raise CommandError(NOT_LOADED + "\n".join(exc.messages)) from None
+        except OSError as exc:
+            raise CommandError(f"{NOT_LOADED}cannot write --out {out}: {exc.strerror}") from None
         self.stdout.write(
             f"Screened {run.rows:,} arrests against {run.protocol_version}: {run.eligible:,} eligible on the "
             f"record, {run.diverted:,} of them diverted, {run.missed:,} missed; {run.diverted_ineligible:,} "

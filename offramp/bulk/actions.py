@@ -1,0 +1,293 @@
+"""Bulk import of an existing program's caseload from a spreadsheet export (CSV, XLSX, XLS or ODS): one
+row per case, with its person, case manager, status and dates, and the consents on file; and, from a
+second file, the cases' contacts (offramp/bulk/contacts.py). Read with the shared reader and a mapping
+file per file (offramp/files), like the records import.
+
+Whole or not at all: every problem of both files is named by line and field before anything is
+written, and a dry run only reports. A row whose person is likely already in the program (the same date
+of birth and a tolerant name match, as the officer's lookup) is linked to that person, and listed for
+review, instead of making them twice.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from offramp.access.audit import Action, audit_record
+from offramp.access.models import Consent
+from offramp.access.policy import Category, Scope
+from offramp.access.scope import Actor, trusted
+from offramp.bulk.contacts import CONTACTS, contact_problems, contacts_for
+from offramp.cases.models import Case, Contact, ExitReason, Status, StatusChange
+from offramp.files.mapping import Field, Schema, mapping_from_toml
+from offramp.files.problems import InvalidFile, Problem
+from offramp.files.table import read_table
+from offramp.people import names
+from offramp.people.models import Alias, Person
+from offramp.programs.models import Membership
+from offramp.programs.roles import Role
+
+CASELOAD = Schema(
+    "caseload",
+    (
+        Field("source_id", required=True, max_length=64, unique=True),
+        Field("first_name", max_length=50),
+        Field("last_name", required=True, max_length=50),
+        Field("date_of_birth", "date"),
+        Field("case_manager", max_length=150),
+        Field("status", "choice", required=True, choices=tuple(Status.values)),
+        Field("opened_on", "date", required=True),
+        Field("intake_on", "date"),
+        Field("exited_on", "date"),
+        Field("exit_reason", "choice", choices=tuple(r for r in ExitReason.values)),
+        Field("consent_prosecutor_on", "date"),
+        Field("consent_hmis_on", "date"),
+    ),
+)
+ERR_MANAGER = "{value!r} is not a case manager of this program"
+ERR_EXIT = "an exited case needs its exit date and reason"
+ERR_NOT_EXITED = "only an exited case has an exit date or reason"
+ERR_BEFORE_OPEN = "is before the case was opened"
+ERR_NOTES = "contact notes can be imported only by a role that may read them (a case supervisor)"
+ERR_PART2 = "substance-use notes can be imported only by a role that may read them (a case supervisor)"
+IMPORTED = "Imported from the program's previous system"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    people_created: int = 0
+    linked: list[tuple[int, int]] = field(default_factory=list)  # (line, existing person id) to review
+    contacts: int = 0
+    problems: list[str] = field(default_factory=list)
+    loaded: bool = False
+
+
+def _problems(frame: pl.DataFrame, managers: dict, file: str, mapping) -> list[Problem]:
+    found = []
+
+    def bad(line, name, message):
+        found.append(
+            Problem(message, file=file, where=line, field=name, column=mapping.columns.get(name, ""))
+        )
+
+    for row in frame.iter_rows(named=True):
+        line = row["line"]
+        if row.get("case_manager") and row["case_manager"] not in managers:
+            bad(line, "case_manager", ERR_MANAGER.format(value=row["case_manager"]))
+        exited = row["status"] == Status.EXITED
+        if exited and not (row.get("exited_on") and row.get("exit_reason")):
+            bad(line, "exit_reason" if row.get("exited_on") else "exited_on", ERR_EXIT)
+        if not exited and (row.get("exited_on") or row.get("exit_reason")):
+            bad(line, "status", ERR_NOT_EXITED)
+        for name in ("intake_on", "exited_on"):
+            if row.get(name) and row[name] < row["opened_on"]:
+                bad(line, name, ERR_BEFORE_OPEN)
+    return found
+
+
+def _note_access(actor: Actor, frame: pl.DataFrame, file: str) -> list[Problem]:
+    """Notes, and substance-use notes above all, are written only by a role that may read them."""
+    needs = []
+    notes = "note" in frame.columns and frame["note"].drop_nulls().len() > 0
+    if notes and not actor.has(Category.NOTES, Scope.PROGRAM):
+        needs.append(Problem(ERR_NOTES, file=file, field="note"))
+    substance = frame["substance_use"].fill_null(False).any() if "substance_use" in frame.columns else False
+    if substance and not actor.has(Category.PART2, Scope.PROGRAM):
+        needs.append(Problem(ERR_PART2, file=file, field="substance_use"))
+    return needs
+
+
+def _at(day: dt.date | None, zone) -> dt.datetime | None:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=zone) if day else None
+
+
+@dataclass(frozen=True)
+class ContactsFile:
+    path: Path
+    mapping_text: str
+    file_name: str = ""
+
+
+def _read(path: Path, mapping_text: str, schema: Schema, file: str, mapping_file: str):
+    """(mapping, frame) or the file's problems."""
+    try:
+        mapping = mapping_from_toml(mapping_text, schema, file=mapping_file)
+        return mapping, read_table(Path(path), mapping, file=file), []
+    except InvalidFile as exc:
+        return None, None, exc.messages
+
+
+def program_import(
+    *,
+    actor: Actor,
+    path: Path,
+    mapping_text: str,
+    dry_run: bool = False,
+    file_name: str = "",
+    contacts: ContactsFile | None = None,
+    progress=None,
+) -> ImportReport:
+    """Check, and unless `dry_run` load, a caseload export and optionally its contacts. Raises nothing
+    for a bad file: the report's `problems` name every one of both files and nothing is written."""
+    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
+    actor.require(Category.IDENTITY, Scope.PROGRAM)
+    file = file_name or Path(path).name
+    report = ImportReport()
+    say = progress or (lambda done, total, message: None)
+    say(0, None, "Reading the files")
+    mapping, frame, problems = _read(path, mapping_text, CASELOAD, file, "mapping")
+    contact_file = contact_mapping = contact_frame = None
+    if contacts is not None:
+        contact_file = contacts.file_name or Path(contacts.path).name
+        contact_mapping, contact_frame, more = _read(
+            contacts.path, contacts.mapping_text, CONTACTS, contact_file, "contacts mapping"
+        )
+        problems += more
+    if problems:
+        report.problems = problems
+        return report
+    report.rows = frame.height
+    say(0, frame.height, "Checking every row")
+    user_model = get_user_model()
+    managers = {
+        m.user.get_username(): m.user
+        for m in Membership.objects.filter(
+            program_id=actor.program_id, role=Role.CASE_MANAGER, is_active=True
+        ).select_related("user")
+        if isinstance(m.user, user_model)
+    }
+    found = _problems(frame, managers, file, mapping)
+    if contact_frame is not None:
+        opened = dict(zip(frame["source_id"].to_list(), frame["opened_on"].to_list(), strict=True))
+        found += contact_problems(contact_frame, opened, contact_file, contact_mapping)
+        found += _note_access(actor, contact_frame, contact_file)
+    if found:
+        report.problems = InvalidFile(found, total=len(found)).messages
+        return report
+    zone = actor.program.zone
+    say(0, frame.height, "Matching people already known to the program")
+    with transaction.atomic(), trusted("bulk.program_import"):
+        known = _known_people(actor, {d for d in frame["date_of_birth"].to_list() if d})
+        rows = list(frame.iter_rows(named=True))
+        people: dict[int, Person] = {}
+        new_people = []
+        for row in rows:
+            match = _match(known.get(row["date_of_birth"], []), row)
+            if match is not None:
+                report.linked.append((row["line"], match.pk))
+                people[row["line"]] = match
+            else:
+                person = Person(
+                    program_id=actor.program_id,
+                    legal_first_name=row.get("first_name") or "",
+                    legal_last_name=row["last_name"],
+                    date_of_birth=row["date_of_birth"],
+                    created_by=actor.user if actor.user_id else None,
+                )
+                people[row["line"]] = person
+                new_people.append(person)
+        report.people_created = len(new_people)
+        if dry_run:
+            transaction.set_rollback(True)
+            return report
+        say(0, frame.height, "Storing people, cases and consents")
+        Person.objects.bulk_create(new_people, batch_size=2000)
+        cases = [
+            Case(
+                program_id=actor.program_id,
+                person=people[row["line"]],
+                case_manager=managers.get(row.get("case_manager") or ""),
+                status=row["status"],
+                status_reason=IMPORTED,
+                exit_reason=row.get("exit_reason") or "",
+                opened_at=_at(row["opened_on"], zone),
+                intake_completed_at=_at(row.get("intake_on"), zone),
+                status_changed_at=_at(row.get("exited_on") or row.get("intake_on") or row["opened_on"], zone),
+            )
+            for row in rows
+        ]
+        Case.objects.bulk_create(cases, batch_size=2000)
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    program_id=actor.program_id,
+                    case=c,
+                    to_status=c.status,
+                    reason=IMPORTED,
+                    at=c.status_changed_at,
+                )
+                for c in cases
+            ],
+            batch_size=2000,
+        )
+        consents = [
+            Consent(
+                program_id=actor.program_id,
+                person=people[row["line"]],
+                recipient_class=recipient,
+                categories=categories,
+                purpose=purpose,
+                signed_at=_at(row[column], zone),
+                recorded_by=actor.user if actor.user_id else None,
+            )
+            for row in rows
+            for column, recipient, categories, purpose in (
+                (
+                    "consent_prosecutor_on",
+                    Consent.Recipient.PROSECUTOR,
+                    [Category.STATUS],
+                    "Charging coordination",
+                ),
+                ("consent_hmis_on", Consent.Recipient.HMIS, [Category.IDENTITY], "HMIS participation"),
+            )
+            if row.get(column)
+        ]
+        Consent.objects.bulk_create(consents, batch_size=2000)
+        if contact_frame is not None:
+            say(frame.height, frame.height, "Storing contacts")
+            by_source = {row["source_id"]: case for row, case in zip(rows, cases, strict=True)}
+            imported = contacts_for(contact_frame, by_source, zone)
+            report.contacts = len(Contact.objects.bulk_create(imported, batch_size=2000))
+        report.loaded = True
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            object_type="ProgramImport",
+            detail={
+                "file": file,
+                "rows": report.rows,
+                "people_created": report.people_created,
+                "cases": len(cases),
+                "consents": len(consents),
+                "contacts": report.contacts,
+                "linked_for_review": [{"line": line, "person_id": pid} for line, pid in report.linked],
+            },
+        )
+    return report
+
+
+def _known_people(actor: Actor, days: set) -> dict:
+    """date of birth -> [(person, every (first, last) name they are known by)] for the program."""
+    found: dict = {}
+    people = Person.objects.filter(program_id=actor.program_id, date_of_birth__in=list(days))
+    aliases: dict = {}
+    for alias in Alias.objects.filter(program_id=actor.program_id, person__in=people):
+        aliases.setdefault(alias.person_id, []).append((alias.first_name, alias.last_name))
+    for p in people:
+        known = [(p.legal_first_name, p.legal_last_name), *aliases.get(p.pk, [])]
+        found.setdefault(p.date_of_birth, []).append((p, known))
+    return found
+
+
+def _match(candidates: list, row: dict) -> Person | None:
+    best, best_score = None, names.MATCH_THRESHOLD
+    for person, known in candidates:
+        score = names.name_score(row.get("first_name") or "", row["last_name"], known)
+        if score >= best_score:
+            best, best_score = person, score
+    return best

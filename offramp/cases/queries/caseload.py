@@ -1,0 +1,207 @@
+"""Caseloads and the program's counts: the caseload page, assignable managers, the overview."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from offramp.access.audit import Action, audit_record
+from offramp.access.policy import Category, Scope
+from offramp.access.scope import Actor, trusted
+from offramp.cases.models import OPEN_STATUSES, Case, Contact, Status
+from offramp.cases.queries.scope import cases_in_scope
+from offramp.programs.models import Membership
+from offramp.programs.queries import natural_key
+from offramp.programs.roles import Role
+
+CASELOAD_PAGE_SIZE = 50
+CASELOAD_SORTS = {
+    "name": ("person__legal_last_name", "person__legal_first_name", "id"),
+    "status": ("status", "id"),
+    "last_contact": ("last_contact_at", "id"),
+    "intake_due": ("intake_due", "id"),
+}
+SORT_LABELS = {"name": "Name", "status": "Status", "last_contact": "Last contact", "intake_due": "Intake due"}
+OPEN = "open"  # the caseload's default: everyone not exited
+STATUS_FILTERS = [(OPEN, "Open (not exited)"), *Status.choices, ("all", "All")]
+
+
+WIND = "wind"
+INTAKE_OVERDUE = "intake_overdue"
+FLAG_FILTERS = [("", "Any"), (WIND, "In the wind"), (INTAKE_OVERDUE, "Intake overdue")]
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    case_manager_id: int | None = None
+    status: str = OPEN
+    sort: str = "name"
+    page: int = 1
+    flag: str = ""
+
+
+def caseload_filter(
+    actor: Actor, *, manager: int | None, status: str, sort: str, page: int, flag: str
+) -> CaseloadFilter:
+    """The caseload asked for: anyone's for who sees the whole program, else the actor's own."""
+    whole_program = actor.scope(Category.CASE_RECORD) == Scope.PROGRAM
+    return CaseloadFilter(
+        case_manager_id=manager if whole_program else actor.user_id,
+        status=status,
+        sort=sort,
+        page=page,
+        flag=flag,
+    )
+
+
+def caseload(actor: Actor, query: CaseloadFilter) -> Page:
+    """One page of a caseload, each case with its last successful contact and its flags.
+
+    A case manager sees their own; supervisors and project managers pick any case
+    manager in the program (or everyone). The query count does not grow with the
+    caseload: last contact is a subquery and person comes by join. "In the wind":
+    an open case with no successful contact in the program's `in_the_wind_days`.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now, timezone=actor.program.zone) if actor.program else None
+    wind_cutoff = (
+        now - timezone.timedelta(days=int(actor.program.setting("in_the_wind_days"))) if today else now
+    )
+    with trusted("cases.caseload"):
+        cases = cases_in_scope(actor)
+        if query.case_manager_id is not None:
+            if actor.scope(Category.CASE_RECORD) == Scope.OWN and query.case_manager_id != actor.user_id:
+                raise Http404("Not found")
+            cases = cases.filter(case_manager_id=query.case_manager_id)
+        if query.status == OPEN:
+            cases = cases.filter(status__in=OPEN_STATUSES)
+        elif query.status in Status.values:
+            cases = cases.filter(status=query.status)
+        last_contact = (
+            Contact.objects.filter(case=OuterRef("pk"), successful=True).order_by("-at").values("at")[:1]
+        )
+        cases = cases.annotate(last_contact_at=Subquery(last_contact))
+        if query.flag == WIND:
+            cases = cases.filter(status__in=OPEN_STATUSES).filter(
+                Q(last_contact_at__lt=wind_cutoff)
+                | Q(last_contact_at__isnull=True, opened_at__lt=wind_cutoff)
+            )
+        elif query.flag == INTAKE_OVERDUE:
+            cases = cases.filter(status=Status.REFERRED, intake_due__lt=today)
+        cases = cases.select_related("person", "case_manager").order_by(
+            *CASELOAD_SORTS.get(query.sort, CASELOAD_SORTS["name"])
+        )
+        page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(query.page)
+        page.object_list = list(page.object_list)
+    for case in page.object_list:
+        case.days_since_contact = (now - case.last_contact_at).days if case.last_contact_at else None
+        seen = case.last_contact_at or case.opened_at
+        case.in_the_wind = case.status in OPEN_STATUSES and seen < wind_cutoff
+        case.intake_overdue = (
+            case.status == Status.REFERRED and case.intake_due is not None and case.intake_due < today
+        )
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        object_type="Case",
+        detail={"view": "caseload", "ids": [case.pk for case in page.object_list]},
+    )
+    return page
+
+
+def assignable_case_managers(actor: Actor) -> list[tuple]:
+    """(user, open cases) for each active case manager: the supervisor's choices when assigning."""
+    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
+    managers = (
+        Membership.objects.filter(
+            program_id=actor.program_id, role=Role.CASE_MANAGER, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    with trusted("cases.assignable_case_managers"):
+        loads = dict(
+            Case.objects.filter(program_id=actor.program_id, status__in=OPEN_STATUSES)
+            .values_list("case_manager_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    return sorted(((m.user, loads.get(m.user_id, 0)) for m in managers), key=lambda pair: _by_name(pair[0]))
+
+
+@dataclass(frozen=True)
+class ProgramOverview:
+    by_status: dict
+    caseloads: list
+    unassigned: int
+    referrals_by_door: dict
+    overdue_intakes: int
+
+
+def program_overview(actor: Actor) -> ProgramOverview:
+    """Counts for a supervisor's or project manager's overview of the whole program."""
+    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
+    today = timezone.localdate(timezone=actor.program.zone)
+    with trusted("cases.program_overview"):
+        cases = Case.objects.filter(program_id=actor.program_id)
+        by_status = dict(cases.values_list("status").annotate(n=Count("id")).order_by())
+        open_cases = Q(status__in=OPEN_STATUSES)
+        per_manager = dict(
+            cases.filter(open_cases).values_list("case_manager_id").annotate(n=Count("id")).order_by()
+        )
+        overdue = cases.filter(status=Status.REFERRED, intake_due__lt=today).count()
+        doors = dict(
+            cases.filter(opened_at__gte=timezone.now() - timezone.timedelta(days=90))
+            .values_list("referral__door")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    managers = (
+        Membership.objects.filter(program_id=actor.program_id, role=Role.CASE_MANAGER, is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    caseloads = sorted(
+        ((m.user, per_manager.get(m.user_id, 0)) for m in managers), key=lambda pair: _by_name(pair[0])
+    )
+    audit_record(actor=actor, action=Action.LIST, object_type="Case", detail={"view": "program_overview"})
+    return ProgramOverview(
+        by_status={status: by_status.get(status, 0) for status in Status.values},
+        caseloads=caseloads,
+        unassigned=per_manager.get(None, 0),
+        referrals_by_door=doors,
+        overdue_intakes=overdue,
+    )
+
+
+def _by_name(user) -> tuple:
+    """Names as people read them: "Case Manager 2" before "Case Manager 10", not as text."""
+    return natural_key(f"{user.last_name} {user.first_name} {user.username}")
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    year: int
+    door: str
+    count: int | None  # None: suppressed small cell
+
+
+def enrolment_counts(actor: Actor) -> list[EnrolmentRow]:
+    """Cases opened per year and door, small cells (the program's threshold) suppressed: aggregate,
+    de-identified data only."""
+    actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
+    k = actor.program.small_cell
+    with trusted("cases.enrolment_counts"):
+        opened = Case.objects.filter(program_id=actor.program_id).values_list("opened_at", "referral__door")
+        counts: dict[tuple[int, str], int] = {}
+        zone = actor.program.zone
+        for opened_at, door in opened.iterator(chunk_size=5000):
+            key = (opened_at.astimezone(zone).year, door or "")
+            counts[key] = counts.get(key, 0) + 1
+    audit_record(actor=actor, action=Action.EXPORT, object_type="Case", detail={"view": "enrolment_counts"})
+    return [
+        EnrolmentRow(year=year, door=door, count=n if n >= k else None)
+        for (year, door), n in sorted(counts.items())
+    ]

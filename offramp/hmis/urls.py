@@ -1,0 +1,6 @@
+from django.urls import path
+
+from offramp.hmis import views
+
+app_name = "hmis"
+urlpatterns = [path("hmis/export/", views.export, name="export")]

@@ -1,0 +1,205 @@
+"""Reads of legal coordination, minimum necessary and consent-gated, each audited.
+
+The case team and the project manager see legal coordination as far as their legal scope reaches
+(own caseload, or the program). The liaison prosecutor's scope is LIMITED (status and dates) and
+reaches a participant only under an active consent naming the prosecutor's office for legal
+coordination; their name and date of birth need the consent to cover identity as well. A case
+without such a consent answers 404, as a case that does not exist does. Every prosecutor's view
+goes to the disclosure ledger. Nobody outside the case team reads case notes here: the statement
+of goals and progress is written for this purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
+
+from offramp.access.actions import disclosure_record
+from offramp.access.audit import Action, audit_record
+from offramp.access.consent import consents_covering
+from offramp.access.models import AuditEntry, Consent
+from offramp.access.policy import Category, Scope, case_team_scope
+from offramp.access.scope import Actor, trusted
+from offramp.analysis.models import LegalEvent, SubjectLink
+from offramp.cases.models import OPEN_STATUSES, Case
+from offramp.legal.models import LegalStatement, ProsecutorNote
+
+LIST_LIMIT = 25  # newest first; each row a prosecutor sees is a disclosure, so the page stays short
+SHOWN = "Legal coordination: participation status, dates, legal-system events since referral and the "
+SHOWN += "case manager's statement of goals and progress"
+LISTED = "Legal coordination list: participation status and dates"
+
+
+def _kind_label(kind: str) -> str:
+    """ "charge_felony" reads "Charge felony": the import's event kinds, in words."""
+    return kind.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Row:
+    case_id: int
+    name: str  # "A participant" where identity is not covered
+    status: str
+    opened_on: dt.date
+    decision: str  # the latest decision's label, or ""
+
+
+@dataclass(frozen=True)
+class LegalView:
+    case: Case
+    name: str
+    date_of_birth: dt.date | None
+    statement: LegalStatement | None
+    events: list  # (kind label, date, days) since the case opened, newest first
+    notes: list[ProsecutorNote]
+    may_write_statement: bool
+    may_note: bool
+
+
+def gated(actor: Actor) -> bool:
+    """The actor's legal view is the consent-gated LIMITED one (the liaison prosecutor)."""
+    return actor.scope(Category.LEGAL) == Scope.LIMITED
+
+
+def _cases(actor: Actor):
+    scope = actor.require(Category.LEGAL)
+    cases = Case.objects.filter(program_id=actor.program_id)
+    if scope == Scope.OWN:
+        cases = cases.filter(case_manager_id=actor.user_id)
+    return cases
+
+
+def _consents(actor: Actor, person_ids, category: str) -> dict:
+    return consents_covering(
+        program_id=actor.program_id,
+        person_ids=person_ids,
+        recipient_class=Consent.Recipient.PROSECUTOR,
+        category=category,
+    )
+
+
+def legal_cases_for(actor: Actor) -> tuple[list[Row], int]:
+    """Open cases in the actor's legal view (newest first, at most LIST_LIMIT) and how many there are."""
+    with trusted("legal.legal_cases_for"):
+        cases = _cases(actor).filter(status__in=OPEN_STATUSES)
+        latest = (
+            ProsecutorNote.objects.filter(case=OuterRef("pk")).exclude(decision="").order_by("-at", "-id")
+        )
+        cases = cases.annotate(decision=Subquery(latest.values("decision")[:1])).select_related("person")
+        legal = identity = None
+        if gated(actor):
+            # The database narrows to people with any consent to the prosecutor; the consent rule decides.
+            asked = Consent.objects.filter(
+                program_id=actor.program_id,
+                person_id=OuterRef("person_id"),
+                recipient_class=Consent.Recipient.PROSECUTOR,
+            )
+            candidates = cases.filter(Exists(asked)).values_list("person_id", flat=True)
+            legal = _consents(actor, candidates, Category.LEGAL)
+            cases = cases.filter(person_id__in=list(legal))
+            identity = _consents(actor, list(legal), Category.IDENTITY)
+        total = cases.count()
+        shown = list(cases.order_by("-opened_at", "-id")[:LIST_LIMIT])
+        labels = dict(ProsecutorNote._meta.get_field("decision").choices)
+        rows = [
+            Row(
+                c.pk,
+                c.person.display_name if identity is None or c.person_id in identity else "A participant",
+                c.get_status_display(),
+                c.opened_at.date(),
+                labels.get(c.decision or "", ""),
+            )
+            for c in shown
+        ]
+        if legal is not None:
+            for c in shown:
+                categories = [Category.STATUS, Category.LEGAL] + (
+                    [Category.IDENTITY] if c.person_id in identity else []
+                )
+                disclosure_record(
+                    actor=actor, consent=legal[c.person_id], description=LISTED, categories=categories
+                )
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        object_type="Case",
+        detail={"view": "legal_list", "ids": [r.case_id for r in rows]},
+    )
+    return rows, total
+
+
+@dataclass(frozen=True)
+class Access:
+    case: Case
+    consent: Consent | None  # the prosecutor's consent for legal coordination; None for the case team
+    named: bool  # whether identity is covered
+    may_write_statement: bool
+    may_note: bool
+
+
+def legal_case_for(actor: Actor, case_id: int) -> Access:
+    """The case and what the actor may do with it, or 404 (no record and no consent alike, audited).
+    Call inside trusted()."""
+    case = _cases(actor).filter(pk=case_id).select_related("person").first()
+    consent = identity = None
+    if case is not None and gated(actor):
+        consent = _consents(actor, [case.person_id], Category.LEGAL).get(case.person_id)
+        identity = _consents(actor, [case.person_id], Category.IDENTITY).get(case.person_id)
+        if consent is None:
+            case = None
+    if case is None:
+        audit_record(
+            actor=actor,
+            action=Action.READ,
+            object_type="Case",
+            object_id=case_id,
+            outcome=AuditEntry.Outcome.NOT_FOUND,
+            detail={"view": "legal_case"},
+        )
+        raise Http404("Not found")
+    team = case_team_scope(actor)
+    return Access(
+        case=case,
+        consent=consent,
+        named=consent is None or identity is not None,
+        may_write_statement=team == Scope.PROGRAM
+        or (team == Scope.OWN and case.case_manager_id == actor.user_id),
+        may_note=consent is not None,
+    )
+
+
+def legal_case_get(actor: Actor, case_id: int) -> LegalView:
+    """One case's legal coordination, or 404; audited, and a disclosure when the prosecutor reads it."""
+    with trusted("legal.legal_case_get"):
+        access = legal_case_for(actor, case_id)
+        case = access.case
+        statement = LegalStatement.objects.filter(case=case).select_related("written_by").first()
+        linked = SubjectLink.objects.filter(
+            program_id=actor.program_id, person_id=case.person_id, status=SubjectLink.Status.ACCEPTED
+        ).values("subject_id")
+        events = [
+            (_kind_label(e.kind), e.date, e.days)
+            for e in LegalEvent.objects.filter(
+                program_id=actor.program_id, subject_id__in=linked, date__gt=case.opened_at.date()
+            ).order_by("-date", "-id")
+        ]
+        notes = list(ProsecutorNote.objects.filter(case=case).select_related("by"))
+        if access.consent is not None:
+            categories = [Category.STATUS, Category.LEGAL] + ([Category.IDENTITY] if access.named else [])
+            disclosure_record(actor=actor, consent=access.consent, description=SHOWN, categories=categories)
+    audit_record(
+        actor=actor, action=Action.READ, object_type="Case", object_id=case.pk, detail={"view": "legal_case"}
+    )
+    return LegalView(
+        case=case,
+        name=case.person.display_name if access.named else "A participant",
+        date_of_birth=case.person.date_of_birth if access.named else None,
+        statement=statement,
+        events=events,
+        notes=notes,
+        may_write_statement=access.may_write_statement,
+        may_note=access.may_note,
+    )

@@ -1,0 +1,54 @@
+"""The program settings form, one field per entry of the settings table."""
+
+from django import forms
+
+from offramp.formbounds import PlausibleForm, bound_field
+from offramp.programs import configuration
+
+MULTILINE = ("shifts", "pairs")
+
+
+class ProgramSettingsForm(PlausibleForm):
+    """Text fields only: the settings table's types parse and check them (programs/actions.py)."""
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = program.configuration or {}
+        for setting in configuration.SETTINGS_LIST:
+            if not setting.on_page:
+                continue
+            widget = forms.Textarea(attrs={"rows": 4}) if setting.kind in MULTILINE else forms.TextInput()
+            self.fields[setting.key] = forms.CharField(
+                label=setting.label,
+                required=False,
+                strip=True,
+                initial=setting.as_text(stored.get(setting.key)),
+                help_text=f"{setting.help} Default: {setting.shown_default}. Allowed: {setting.allowed}.",
+                widget=widget,
+            )
+            bound_field(setting.key, self.fields[setting.key])
+
+    def groups(self) -> list[tuple[str, list]]:
+        groups = [
+            (label, [self[s.key] for s in settings if s.on_page])
+            for label, settings in configuration.grouped()
+        ]
+        return [(label, fields) for label, fields in groups if fields]
+
+
+class ProgramForm(PlausibleForm):
+    name = forms.CharField(label="Program name", max_length=200)
+    slug = forms.CharField(
+        label="Short name", max_length=50, help_text="Letters, digits and hyphens, e.g. king-county"
+    )
+    jurisdiction = forms.CharField(label="Jurisdiction", max_length=200, required=False)
+    time_zone = forms.CharField(label="Time zone", max_length=64, initial="America/Los_Angeles")
+    manager_first_name = forms.CharField(label="Project manager's first name", max_length=150)
+    manager_last_name = forms.CharField(label="Project manager's last name", max_length=150)
+    manager_username = forms.CharField(label="Project manager's username", max_length=150)
+    manager_email = forms.EmailField(label="Project manager's email")
+    manager_password = forms.CharField(
+        label="First password",
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Hand it over in person; they choose their own at first sign-in.",
+    )
