@@ -190,6 +190,15 @@ refuse(
     "OFFRAMP_WORKER_TIMEOUT_SECONDS must be at least twice OFFRAMP_WORKER_HEARTBEAT_SECONDS",
 )
 
+# The daily tasks `offramp worker` keeps scheduled (offramp/jobs/schedule.py), at these UTC times:
+# consents end first, so a consent ended overnight is ended for the day's other work; the intake
+# clock runs before case managers start in the Americas; reminders follow it.
+DAILY_TASKS = {
+    "offramp.cases.tasks.consent_expiry": "05:30",
+    "offramp.referrals.tasks.intake_clock": "06:00",
+    "offramp.transitions.tasks.service_referral_reminders": "06:30",
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -209,6 +211,36 @@ def role_remove(*, actor: Actor, user_id: int, role: str) -> User:
     return user
 
 
+def account_problems(
+    *, username: str, email: str, password: str, first_name: str, last_name: str
+) -> list[str]:
+    """Every reason a new account with these details cannot be made (an empty list when it can).
+
+    Usernames and emails are unique without regard to case: sign-in accepts either, so each must name
+    one account. The password goes through the site's validators, which compare it with the names."""
+    User = get_user_model()
+    errors = []
+    try:
+        UnicodeUsernameValidator()(username)
+        if not username or len(username) > 150:
+            raise ValidationError(USERNAME_INVALID)
+    except ValidationError:
+        errors.append(USERNAME_INVALID)
+    else:
+        if User.objects.filter(username__iexact=username).exists():
+            errors.append(USERNAME_TAKEN)
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors.append(EMAIL_TAKEN)
+    candidate = User(
+        username=username, email=email, first_name=first_name.strip(), last_name=last_name.strip()
+    )
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    return errors
+
+
 @transaction.atomic
 def staff_create(
     *,
@@ -227,35 +259,16 @@ def staff_create(
     The password is a first one the administrator hands over; the second factor is set up by the
     user at first sign-in. A temporary account is disabled TEMPORARY_ACCOUNT_HOURS after creation.
     """
-    from django.contrib.auth.password_validation import validate_password
-    from django.contrib.auth.validators import UnicodeUsernameValidator
-
     actor.require(Category.USERS, Scope.PROGRAM)
     User = get_user_model()
     username, email = username.strip(), email.strip()
-    errors = []
-    try:
-        UnicodeUsernameValidator()(username)
-        if not username or len(username) > 150:
-            raise ValidationError(USERNAME_INVALID)
-    except ValidationError:
-        errors.append(USERNAME_INVALID)
-    else:
-        if User.objects.filter(username__iexact=username).exists():
-            errors.append(USERNAME_TAKEN)
-    if email and User.objects.filter(email__iexact=email).exists():
-        errors.append(EMAIL_TAKEN)  # sign-in accepts an email: it must name one account
+    errors = account_problems(
+        username=username, email=email, password=password, first_name=first_name, last_name=last_name
+    )
     if role not in Role.values:
         errors.append(ROLE_UNKNOWN)
     try:
         agency = _agency(actor, agency_id)
-    except ValidationError as exc:
-        errors.extend(exc.messages)
-    candidate = User(
-        username=username, email=email, first_name=first_name.strip(), last_name=last_name.strip()
-    )
-    try:
-        validate_password(password, user=candidate)
     except ValidationError as exc:
         errors.extend(exc.messages)
     if errors:

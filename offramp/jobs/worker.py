@@ -5,6 +5,7 @@
 - A database error between tasks (SQLite busy past its wait, PostgreSQL restarting) is logged
   and retried instead of ending the process; one while recording a task's outcome is retried
   until the outcome is stored, so a task never stays "Running" under a live worker.
+- Unless run as a batch, it starts every daily task that has no run waiting (offramp/jobs/schedule.py).
 - On SQLite the worker waits longer for the write lock than a page does: a page answers 503
   after a few seconds, while background work should queue rather than fail.
 """
@@ -23,6 +24,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from offramp.jobs.lost import lost_tasks_fail
 from offramp.jobs.models import WorkerHeartbeat
+from offramp.jobs.schedule import daily_all_start
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +138,9 @@ def worker_run(*, batch: bool, interval: float) -> None:
     )
     try:
         if not batch:
+            started = daily_all_start()  # a batch run does only what is waiting
+            if started:
+                logger.info("Daily tasks started: %s", ", ".join(started))
             worker.configure_signals()
         worker.run()
     finally:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.http import Http404
+from typing import TypeVar
+
+from django.db import models
 from django.utils import timezone
 
-from offramp.access.audit import Action, audit_record
-from offramp.access.scope import Actor, trusted
+from offramp.access.audit import Action, audit_record, audited_not_found
+from offramp.access.scope import Actor, action
 from offramp.legal import queries
 from offramp.legal.models import STATEMENT_MAX, Decision, LegalStatement, ProsecutorNote
+
+M = TypeVar("M", bound=models.Model)
 
 ERR_STATEMENT_EMPTY = "statement: write the participant's goals and progress for the prosecutor"
 ERR_STATEMENT_LONG = f"statement: keep it short, at most {STATEMENT_MAX} characters"
@@ -17,6 +20,7 @@ ERR_NOTE_EMPTY = "note: write a note, choose a decision, or both"
 ERR_DECISION = "decision: choose hold, dismiss or proceed, or leave it empty"
 
 
+@action("legal.legal_statement_write")
 def legal_statement_write(*, actor: Actor, case_id: int, text: str) -> LegalStatement:
     """The case team writes (or rewrites: a new row) the statement the prosecutor reads."""
     text = (text or "").strip()
@@ -24,28 +28,19 @@ def legal_statement_write(*, actor: Actor, case_id: int, text: str) -> LegalStat
         raise ValueError(ERR_STATEMENT_EMPTY)
     if len(text) > STATEMENT_MAX:
         raise ValueError(ERR_STATEMENT_LONG)
-    with transaction.atomic():
-        with trusted("legal.legal_statement_write"):
-            view = queries.legal_case_for(actor, case_id)
-            if not view.may_write_statement:
-                raise Http404("Not found")
-            statement = LegalStatement.objects.create(
-                program_id=actor.program_id,
-                case=view.case,
-                text=text,
-                written_by=actor.user,
-                written_at=timezone.now(),
-            )
-        audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            object_type="LegalStatement",
-            object_id=statement.pk,
-            detail={"case_id": case_id},
-        )
-    return statement
+    return _case_row_add(
+        actor,
+        case_id,
+        "may_write_statement",
+        LegalStatement,
+        {},
+        text=text,
+        written_by=actor.user,
+        written_at=timezone.now(),
+    )
 
 
+@action("legal.prosecutor_note_add")
 def prosecutor_note_add(*, actor: Actor, case_id: int, note: str, decision: str) -> ProsecutorNote:
     """The liaison prosecutor notes and decides, under the participant's consent for legal coordination."""
     note, decision = (note or "").strip(), (decision or "").strip()
@@ -53,24 +48,31 @@ def prosecutor_note_add(*, actor: Actor, case_id: int, note: str, decision: str)
         raise ValueError(ERR_DECISION)
     if not note and not decision:
         raise ValueError(ERR_NOTE_EMPTY)
-    with transaction.atomic():
-        with trusted("legal.prosecutor_note_add"):
-            view = queries.legal_case_for(actor, case_id)
-            if not view.may_note:
-                raise Http404("Not found")
-            saved = ProsecutorNote.objects.create(
-                program_id=actor.program_id,
-                case=view.case,
-                note=note,
-                decision=decision,
-                by=actor.user,
-                at=timezone.now(),
-            )
-        audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            object_type="ProsecutorNote",
-            object_id=saved.pk,
-            detail={"case_id": case_id, "decision": decision},
-        )
-    return saved
+    return _case_row_add(
+        actor,
+        case_id,
+        "may_note",
+        ProsecutorNote,
+        {"decision": decision},
+        note=note,
+        decision=decision,
+        by=actor.user,
+        at=timezone.now(),
+    )
+
+
+def _case_row_add(actor: Actor, case_id: int, permission: str, model: type[M], detail: dict, **fields) -> M:
+    """One new legal-coordination row on a case, if the actor holds `permission` on it (else an audited
+    404, as for a case they cannot see), with its audit entry."""
+    view = queries.legal_case_for(actor, case_id)
+    if not getattr(view, permission):
+        raise audited_not_found(actor, "Case", case_id, detail={"view": model.__name__})
+    row = model.objects.create(program_id=actor.program_id, case=view.case, **fields)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type=model.__name__,
+        object_id=row.pk,
+        detail={"case_id": case_id, **detail},
+    )
+    return row

@@ -15,13 +15,12 @@ from offramp.access.scope import Actor
 from offramp.cases.intake_clock import intake_clock_run
 from offramp.files.problems import InvalidFile
 from offramp.jobs.progress import job_report, job_start
+from offramp.jobs.schedule import daily_next
 from offramp.programs.models import Program
 from offramp.referrals import screening
 from offramp.referrals.actions import ERR_NO_VERSION, screening_run_create
 from offramp.referrals.continuous_actions import arrests_folder_screen
 from offramp.referrals.models import ProtocolVersion
-
-DAILY_AT = dt.time(6, 0)  # UTC: early morning in the Americas, before case managers start
 
 
 @task(takes_context=True)
@@ -32,19 +31,8 @@ def intake_clock(context: TaskContext, *, now: str = "", reschedule: bool = True
     report = intake_clock_run(now=when)
     job_report(context, done=1, total=1, message=f"{len(report.warned)} warned, {len(report.lapsed)} lapsed")
     if reschedule:
-        schedule_next(after=timezone.now())
+        daily_next(intake_clock, after=timezone.now())
     return {"warned": report.warned, "lapsed": report.lapsed}
-
-
-def schedule_next(*, after: dt.datetime):
-    """Enqueue the next daily run unless one is already waiting."""
-    from django_tasks_db.models import DBTaskResult
-
-    path = f"{intake_clock.func.__module__}.{intake_clock.func.__qualname__}"
-    if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-        return None
-    next_run = dt.datetime.combine(after.date() + dt.timedelta(days=1), DAILY_AT, tzinfo=dt.UTC)
-    return intake_clock.using(run_after=next_run).enqueue()
 
 
 @task(takes_context=True)

@@ -5,8 +5,6 @@ project manager."""
 import zoneinfo
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -14,7 +12,7 @@ from django.utils.text import slugify
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor
-from offramp.accounts.actions import EMAIL_TAKEN, USERNAME_INVALID, USERNAME_TAKEN
+from offramp.accounts.actions import account_problems
 from offramp.programs import configuration
 from offramp.programs.models import Membership, Program
 from offramp.programs.roles import Role
@@ -135,24 +133,13 @@ def program_create(
         errors.append(ERR_SLUG_TAKEN.format(slug=slug))
     if time_zone not in zoneinfo.available_timezones():
         errors.append(ERR_TIME_ZONE.format(value=time_zone))
-    try:
-        UnicodeUsernameValidator()(username)
-        if not username or len(username) > 150:
-            raise ValidationError(USERNAME_INVALID)
-    except ValidationError:
-        errors.append(USERNAME_INVALID)
-    else:
-        if User.objects.filter(username__iexact=username).exists():
-            errors.append(USERNAME_TAKEN)
-    if email and User.objects.filter(email__iexact=email).exists():
-        errors.append(EMAIL_TAKEN)
-    candidate = User(
-        username=username, email=email, first_name=manager_first_name, last_name=manager_last_name
+    errors += account_problems(
+        username=username,
+        email=email,
+        password=manager_password,
+        first_name=manager_first_name,
+        last_name=manager_last_name,
     )
-    try:
-        validate_password(manager_password, user=candidate)
-    except ValidationError as exc:
-        errors.extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     program = Program.objects.create(

@@ -1,9 +1,7 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from offramp.cases.consent_expiry import consent_expiry_run
+from offramp.jobs.schedule import daily_start
 
 
 class Command(BaseCommand):
@@ -19,9 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue, **options):
         if enqueue:
-            from offramp.cases.tasks import schedule_next
+            from offramp.cases.tasks import consent_expiry
 
-            result = schedule_next(after=timezone.now() - dt.timedelta(days=1))
+            result = daily_start(consent_expiry)
             self.stdout.write(
                 "Daily consent expiry enqueued." if result else "The daily consent expiry is already queued."
             )

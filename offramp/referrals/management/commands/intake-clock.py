@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from offramp.cases.intake_clock import intake_clock_run
-from offramp.referrals.tasks import schedule_next
+from offramp.jobs.schedule import daily_start
+from offramp.referrals.tasks import intake_clock
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, now, enqueue, **options):
         if enqueue:
-            result = schedule_next(after=timezone.now() - dt.timedelta(days=1))
+            result = daily_start(intake_clock)
             self.stdout.write(
                 "Daily intake clock enqueued." if result else "The daily intake clock is already queued."
             )
