@@ -15,6 +15,7 @@ from offramp.analysis.models import StudyRun
 from offramp.analysis.presentation import report_context
 from offramp.analysis.tasks import study_run_task
 from offramp.jobs.progress import job_start
+from offramp.privatefiles import upload_save
 
 EXAMPLE_STUDY = Path(__file__).resolve().parents[1] / "evaluation" / "examples" / "seattle_design.toml"
 
@@ -85,10 +86,7 @@ def records_import(request):
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
+            path = upload_save(upload, Path(tmp) / f"upload{suffix}")
             try:
                 batch = actions.records_import(
                     actor=actor,

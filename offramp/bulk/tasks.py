@@ -1,10 +1,8 @@
 """The caseload import as a background task: a large export takes a while, and the page shows its
 progress. The uploads wait in the data folder (mode 0600) until the task ends, loaded or not."""
 
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import TaskContext, task
@@ -14,7 +12,7 @@ from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor
 from offramp.bulk.actions import ContactsFile, program_import
 from offramp.jobs.progress import job_report, job_start
-from offramp.privatefiles import private_open
+from offramp.privatefiles import upload_keep
 from offramp.programs.models import Program
 
 
@@ -67,23 +65,12 @@ def program_import_task(
     return {"rows": report.rows, "people_created": report.people_created, "contacts": report.contacts}
 
 
-def _keep(upload) -> Path:
-    folder = settings.DATA_DIR / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"caseload-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-    private_open(path)  # participants' names and dates of birth: the service account only
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
-
-
 def program_import_enqueue(*, actor: Actor, upload, mapping_text: str, contacts=None, contacts_mapping=""):
     """Keep the uploads where the worker can read them and queue the import; returns the job."""
     actor.require(Category.CASE_RECORD, Scope.PROGRAM)
     actor.require(Category.IDENTITY, Scope.PROGRAM)
-    path = _keep(upload)
-    contacts_path = _keep(contacts) if contacts else None
+    path = upload_keep(upload, "caseload")
+    contacts_path = upload_keep(contacts, "contacts") if contacts else None
     with transaction.atomic():
         job = job_start(
             program_import_task,

@@ -12,14 +12,11 @@ from offramp.bulk.actions import ContactsFile, program_import
 from offramp.bulk.forms import ProgramImportForm, example
 from offramp.bulk.queries import may_import
 from offramp.bulk.tasks import program_import_enqueue
+from offramp.privatefiles import upload_save
 
 
 def _saved(upload, folder: Path, name: str) -> Path:
-    path = folder / (name + Path(upload.name).suffix.lower())
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
+    return upload_save(upload, folder / (name + Path(upload.name).suffix.lower()))
 
 
 def _check(actor, data):

@@ -17,6 +17,7 @@ from offramp.directory import actions, queries
 from offramp.directory.forms import SearchForm, UploadForm
 from offramp.directory.writing import to_json, to_tabular
 from offramp.files.problems import MAX_SHOWN
+from offramp.privatefiles import upload_save
 
 UPLOAD_SUFFIXES = {".json", ".zip"}
 WRONG_SUFFIX = "Upload a .json file or a .zip of the data package."
@@ -55,9 +56,7 @@ def manage(request):
             with tempfile.TemporaryDirectory() as tmp:
                 # Keep the uploaded name (made safe): error messages name the file the user knows.
                 path = Path(tmp) / (get_valid_filename(Path(upload.name).name) or f"upload{suffix}")
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
+                upload_save(upload, path)
                 try:
                     result = actions.directory_import(actor=actor, path=path, source=upload.name)
                 except ValidationError as exc:

@@ -1,8 +1,6 @@
 import datetime as dt
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +14,7 @@ from offramp.cases.intake_clock import intake_clock_run
 from offramp.files.problems import InvalidFile
 from offramp.jobs.progress import job_report, job_start
 from offramp.jobs.schedule import daily_next
+from offramp.privatefiles import upload_keep
 from offramp.programs.models import Program
 from offramp.referrals import screening
 from offramp.referrals.actions import ERR_NO_VERSION, screening_run_create
@@ -96,13 +95,7 @@ def screening_enqueue(*, actor: Actor, upload, mapping_text: str, version: int):
         screening.load_mapping(mapping_text)
     except InvalidFile as exc:
         raise ValidationError(exc.messages) from None
-    folder = settings.DATA_DIR / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"screening-{uuid.uuid4().hex}.csv"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    path.chmod(0o600)  # arrest records: readable by the service account only
+    path = upload_keep(upload, "screening")  # arrest records: the service account only
     with transaction.atomic():
         job = job_start(
             screening_task,
