@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
-from offramp.access.actions import disclosure_record
+from offramp.access.actions import disclosure_record, disclosures_record
 from offramp.access.audit import Action, audit_record
 from offramp.access.consent import consents_covering
 from offramp.access.models import AuditEntry, Consent
@@ -115,13 +115,18 @@ def legal_cases_for(actor: Actor) -> tuple[list[Row], int]:
             for c in shown
         ]
         if legal is not None:
-            for c in shown:
-                categories = [Category.STATUS, Category.LEGAL] + (
-                    [Category.IDENTITY] if c.person_id in identity else []
-                )
-                disclosure_record(
-                    actor=actor, consent=legal[c.person_id], description=LISTED, categories=categories
-                )
+            disclosures_record(
+                actor=actor,
+                shown=[
+                    (
+                        legal[c.person_id],
+                        [Category.STATUS, Category.LEGAL]
+                        + ([Category.IDENTITY] if c.person_id in identity else []),
+                    )
+                    for c in shown
+                ],
+                description=LISTED,
+            )
     audit_record(
         actor=actor,
         action=Action.LIST,

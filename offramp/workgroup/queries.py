@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from offramp.access.actions import disclosure_record
+from offramp.access.actions import disclosures_record
 from offramp.access.audit import Action, audit_record, audited_not_found
 from offramp.access.consent import consent_permits, consents_covering
 from offramp.access.models import Consent
@@ -119,13 +119,14 @@ class Seer:
 
     def record_disclosures(self, description: str) -> None:
         """Write what a consent-gated attendee was shown to the disclosure ledger, one entry per person."""
-        for person_id, categories in self.disclosed.items():
-            disclosure_record(
-                actor=self.actor,
-                consent=self.status_consents[person_id],
-                categories=sorted(categories),
-                description=description,
-            )
+        disclosures_record(
+            actor=self.actor,
+            shown=[
+                (self.status_consents[person_id], sorted(categories))
+                for person_id, categories in self.disclosed.items()
+            ],
+            description=description,
+        )
 
 
 def recipient_classes(actor: Actor) -> list[str]:
