@@ -21,8 +21,10 @@ from offramp.paging import KeysetPage, Sort, keyset_page
 from offramp.programs.models import Membership
 
 AUDIT_PAGE_SIZE = 50
-# Newest first; an entry not yet given its place in the chain (no seq) is the newest.
-AUDIT_ORDER = (Sort("seq", descending=True, nulls_first=True), Sort("id", descending=True))
+# Newest first, by id: entries are numbered as they are written, and the primary key's index
+# serves the order on both databases (seq may be NULL, whose DESC order SQLite and PostgreSQL
+# place differently, and an index on it could not serve NULLS FIRST on SQLite).
+AUDIT_ORDER = (Sort("id", descending=True),)
 
 
 @dataclass(frozen=True)
