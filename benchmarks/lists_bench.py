@@ -67,6 +67,7 @@ first = supervisor.get("/caseload/?sort=last_contact&status=open").content.decod
 last_link = re.search(r'href="\?([^"]*)">Last</a>', first)
 assert last_link, "the caseload has one page only"
 pages = {
+    "caseload by name": (supervisor, "/caseload/"),
     "caseload by last contact": (supervisor, "/caseload/?sort=last_contact"),
     "in the wind": (supervisor, "/caseload/?flag=wind&sort=last_contact"),
     "in the wind by name": (supervisor, "/caseload/?flag=wind"),
