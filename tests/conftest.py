@@ -15,6 +15,7 @@ from offramp.access.models import Consent
 from offramp.access.policy import Category
 from offramp.access.scope import trusted
 from offramp.accounts.mfa import demo_totp_enrol
+from offramp.cases.last_contact import last_contact_refresh
 from offramp.cases.models import Case, Contact, Status, StatusChange
 from offramp.people.models import Person
 from offramp.programs.models import Agency, Membership, Program
@@ -93,6 +94,7 @@ def make_case(
                 at=now - dt.timedelta(days=3 + i),
                 by=manager,
             )
+        last_contact_refresh([case.pk])
         if consent:
             Consent.objects.create(
                 program=program,

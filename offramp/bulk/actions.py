@@ -22,6 +22,7 @@ from offramp.access.models import Consent
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
 from offramp.bulk.contacts import CONTACTS, contact_problems, contacts_for
+from offramp.cases.last_contact import last_contact_refresh
 from offramp.cases.models import Case, Contact, ExitReason, Status, StatusChange
 from offramp.files.mapping import Field, Schema, mapping_from_toml
 from offramp.files.problems import InvalidFile, Problem
@@ -253,6 +254,7 @@ def program_import(
             by_source = {row["source_id"]: case for row, case in zip(rows, cases, strict=True)}
             imported = contacts_for(contact_frame, by_source, zone)
             report.contacts = len(Contact.objects.bulk_create(imported, batch_size=2000))
+            last_contact_refresh([case.pk for case in cases])
         report.loaded = True
         audit_record(
             actor=actor,

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 
 from offramp.access.fieldcrypt import EncryptedJSONField, EncryptedTextField
 from offramp.access.models import ProgramScoped
 from offramp.cases import outcomes
+from offramp.paging import NullsFirstIndex
 
 
 class Status(models.TextChoices):
@@ -49,12 +51,28 @@ class Case(ProgramScoped):
     intake_due = models.DateField(null=True, blank=True)
     intake_completed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField()
+    # The latest successful contact, kept by every writer of contacts (offramp/cases/last_contact.py):
+    # lists sort and filter on it. NULL: never reached; lists put those first on every database.
+    last_contact_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_at"]
         indexes = [
             models.Index(fields=["program", "case_manager", "status"], name="case_caseload"),
             models.Index(fields=["program", "status"], name="case_status"),
+            # The caseload sorted by last contact (and "in the wind"): a case manager's, and everyone's.
+            NullsFirstIndex(
+                F("program"),
+                F("case_manager"),
+                F("last_contact_at").asc(nulls_first=True),
+                F("id"),
+                name="case_manager_last_contact",
+            ),
+            NullsFirstIndex(
+                F("program"), F("last_contact_at").asc(nulls_first=True), F("id"), name="case_last_contact"
+            ),
+            # "In the wind" among the never-contacted: opened before the cutoff.
+            models.Index(fields=["program", "opened_at", "id"], name="case_opened"),
         ]
         constraints = [
             models.CheckConstraint(

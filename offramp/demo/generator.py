@@ -353,6 +353,7 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
         plans_after.append((person, status, reason, exit_reason, referred_at, intake_at, changed_at))
 
     changes, contacts, consents = [], [], []
+    last_contact: dict[int, dt.datetime] = {}  # case -> its latest successful contact, stored on the case
     for case, (person, status, reason, exit_reason, referred_at, intake_at, changed_at) in zip(
         cases, plans_after, strict=True
     ):
@@ -367,12 +368,16 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
         span = max((end - intake_at).total_seconds(), 3600)
         for _ in range(min(int(rng.expovariate(1 / 5)) + 1, 40)):
             at = intake_at + dt.timedelta(seconds=rng.uniform(0, span))
+            kind = rng.choices(kinds, cum_weights=kind_w)[0]
+            successful = rng.random() < 0.72
+            if successful and (case_pk not in last_contact or at > last_contact[case_pk]):
+                last_contact[case_pk] = at
             contacts.append(
                 (
                     pid,
                     case_pk,
-                    rng.choices(kinds, cum_weights=kind_w)[0],
-                    rng.random() < 0.72,
+                    kind,
+                    successful,
                     when(at),
                     rng.choice(PLACES),
                     rng.choice((5, 10, 15, 20, 30, 45, 60)),
@@ -417,8 +422,9 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
             "intake_due",
             "intake_completed_at",
             "status_changed_at",
+            "last_contact_at",
         ],
-        cases,
+        [(*case, when(last_contact.get(case[0]))) for case in cases],
     )
     change_id = first_id(StatusChange)
     insert_rows(

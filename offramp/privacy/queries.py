@@ -4,7 +4,6 @@ de-identified export. Each read is itself audited."""
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
@@ -18,9 +17,14 @@ from offramp.access.policy import case_team_scope as consent_team_scope  # conse
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import Case
 from offramp.cases.queries import case_brief, case_get
+from offramp.paging import KeysetPage, Sort, keyset_page
 from offramp.programs.models import Membership
 
 AUDIT_PAGE_SIZE = 50
+# Newest first, by id: entries are numbered as they are written, and the primary key's index
+# serves the order on both databases (seq may be NULL, whose DESC order SQLite and PostgreSQL
+# place differently, and an index on it could not serve NULLS FIRST on SQLite).
+AUDIT_ORDER = (Sort("id", descending=True),)
 
 
 @dataclass(frozen=True)
@@ -32,11 +36,14 @@ class AuditFilter:
     person_id: int | None = None  # "who looked at this participant?": the person and their cases
     since: dt.date | None = None
     until: dt.date | None = None
-    page: int = 1
+    cursor: str = ""  # from the previous page's links (offramp/paging.py); empty: the newest
 
 
-def audit_entries(actor: Actor, filters: AuditFilter) -> Page:
-    """Entries about the actor's program, and the sign-ins of its staff, newest first."""
+def audit_entries(actor: Actor, filters: AuditFilter) -> KeysetPage:
+    """Entries about the actor's program, and the sign-ins of its staff, newest first.
+
+    Keyset-paged with a count that stops at offramp.paging.COUNT_CAP: a million entries cost what
+    a thousand do."""
     actor.require(Category.AUDIT, Scope.PROGRAM)
     staff = Membership.objects.filter(program_id=actor.program_id).values("user_id")
     entries = AuditEntry.objects.filter(
@@ -59,13 +66,16 @@ def audit_entries(actor: Actor, filters: AuditFilter) -> Page:
         entries = entries.filter(
             at__lt=dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time.min, zone)
         )
-    page = Paginator(entries.order_by("-seq"), AUDIT_PAGE_SIZE).get_page(filters.page)
-    page.object_list = list(page.object_list)  # read before this reading is itself recorded
+    # Read before this reading is itself recorded.
+    page = keyset_page(entries, AUDIT_ORDER, cursor=filters.cursor, size=AUDIT_PAGE_SIZE, salt="audit")
     audit_record(
         actor=actor,
         action=Action.READ,
         object_type="AuditEntry",
-        detail={"view": "audit_log", **{k: v for k, v in asdict(filters).items() if v not in ("", None)}},
+        detail={
+            "view": "audit_log",
+            **{k: v for k, v in asdict(filters).items() if v not in ("", None) and k != "cursor"},
+        },
     )
     return page
 

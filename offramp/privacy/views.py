@@ -44,10 +44,11 @@ def audit_log(request):
         person_id=int_param(get.get("person"), default=None),
         since=_date(get.get("since")),
         until=_date(get.get("until")),
-        page=int_param(get.get("page"), default=1),
+        cursor=get.get("cursor", "")[:200],
     )
     page = queries.audit_entries(request.actor, filters)
     query = get.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     actions = sorted(v for k, v in vars(Action).items() if k.isupper())
     context = {

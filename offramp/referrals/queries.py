@@ -5,7 +5,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -15,6 +14,7 @@ from offramp.access.models import AuditEntry
 from offramp.access.policy import Category, Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case
+from offramp.paging import KeysetPage, Sort, keyset_page
 from offramp.people import names
 from offramp.referrals import eligibility, equity, equity_chart
 from offramp.referrals.matches import candidates, matches_for
@@ -49,6 +49,7 @@ def handoff_minutes(referral: Referral) -> int | None:
 
 
 PAGE_SIZE = 25
+MY_REFERRALS_ORDER = (Sort("referred_at", descending=True), Sort("id", descending=True))
 
 
 def _case_of(referral, person, referred_at) -> Q:
@@ -56,7 +57,7 @@ def _case_of(referral, person, referred_at) -> Q:
     return Q(referral=referral) | Q(person=person, opened_at__lte=referred_at, status__in=OPEN_STATUSES)
 
 
-def my_referrals(actor: Actor, *, page: int = 1) -> Page:
+def my_referrals(actor: Actor, *, cursor: str = "") -> KeysetPage:
     """The referrals this user made, newest first, with what became of each (status and intake date only)."""
     actor.require(Category.OWN_REFERRALS, Scope.OWN)
     with trusted("referrals.my_referrals"):
@@ -70,10 +71,10 @@ def my_referrals(actor: Actor, *, page: int = 1) -> Page:
                 case_status=Subquery(latest_case.values("status")[:1]),
                 intake_completed_at=Subquery(latest_case.values("intake_completed_at")[:1]),
             )
-            .order_by("-referred_at", "-id")
         )
-        result = Paginator(referrals, PAGE_SIZE).get_page(page)
-        result.object_list = list(result.object_list)
+        result = keyset_page(
+            referrals, MY_REFERRALS_ORDER, cursor=cursor, size=PAGE_SIZE, salt="my_referrals"
+        )
     audit_record(
         actor=actor,
         action=Action.LIST,

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from offramp.access.policy import CONFIGURE, REFER
 from offramp.files.cells import csv_writer
-from offramp.params import int_param
 from offramp.referrals import actions, continuous_queries, eligibility, queries, tasks
 from offramp.referrals import equity as equity_tables
 from offramp.referrals.forms import FactsForm, PersonForm, ProtocolUploadForm, ScreeningUploadForm
@@ -20,8 +19,8 @@ from offramp.referrals.referral_facts import to_facts
 @require_GET
 @login_required
 def my_referrals(request):
-    page = queries.my_referrals(request.actor, page=int_param(request.GET.get("page"), default=1))
-    return render(request, "referrals/my_referrals.html", {"page": page})
+    page = queries.my_referrals(request.actor, cursor=request.GET.get("cursor", "")[:200])
+    return render(request, "referrals/my_referrals.html", {"page": page, "query_prefix": ""})
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
 
 from offramp.access.roles import Role
 from offramp.access.scope import Actor
@@ -53,9 +53,9 @@ def engagement(actor: Actor, period: Period, k: int, now: dt.datetime) -> Sectio
     contacts = {month: counted[f"m{i}"] for i, month in enumerate(months)}
     wind_days = int(actor.program.setting("in_the_wind_days"))
     cutoff = now - dt.timedelta(days=wind_days)
-    recent = Contact.objects.filter(case=OuterRef("pk"), successful=True, at__gte=cutoff)
+    quiet = Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=cutoff)  # stored on the case
     wind = program_cases.filter(status__in=OPEN_STATUSES).aggregate(
-        open=Count("id"), wind=Count("id", filter=Q(opened_at__lt=cutoff) & ~Exists(recent))
+        open=Count("id"), wind=Count("id", filter=Q(opened_at__lt=cutoff) & quiet)
     )
     rows, per_month = [], []
     for i, month in enumerate(months):

@@ -7,7 +7,7 @@ program's) and audited as one LIST entry. Every row carries the case it belongs 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils import timezone
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
-from offramp.cases.models import OPEN_STATUSES, Case, Contact, OutcomeSnapshot, Status
+from offramp.cases.models import OPEN_STATUSES, Case, OutcomeSnapshot, Status
 from offramp.notifications.models import Notification
 from offramp.referrals.models import Referral
 from offramp.referrals.queries import HANDOFF_TARGET
@@ -228,13 +228,11 @@ def _follow_ups(view: DayView, actor: Actor, cases, today: dt.date, now: dt.date
 
 def _wind(view: DayView, actor: Actor, cases, now: dt.datetime) -> None:
     cutoff = now - dt.timedelta(days=int(actor.program.setting("in_the_wind_days")))
-    last = Contact.objects.filter(case=OuterRef("pk"), successful=True).order_by("-at").values("at")[:1]
     quiet = (
         cases.filter(status__in=OPEN_STATUSES)
-        .annotate(last_contact_at=Subquery(last))
         .filter(Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, opened_at__lt=cutoff))
         .select_related("person", "case_manager")
-        .order_by("last_contact_at", "pk")
+        .order_by(F("last_contact_at").asc(nulls_first=True), "pk")
     )
     rows = []
     for case in quiet[: SECTION_LIMIT + 1]:

@@ -17,7 +17,7 @@ What an attendee sees of an agenda item follows the matrix, case by case:
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 
 from offramp.access.actions import disclosures_record
@@ -27,7 +27,7 @@ from offramp.access.models import Consent
 from offramp.access.policy import Category, Scope, scope_of
 from offramp.access.scope import Actor, trusted
 from offramp.accounts.models import User
-from offramp.cases.models import OPEN_STATUSES, Case, Contact, Status
+from offramp.cases.models import OPEN_STATUSES, Case, Status
 from offramp.legal.models import ProsecutorNote
 from offramp.programs.models import Membership, Program
 from offramp.programs.roles import Role
@@ -153,10 +153,7 @@ def flagged_cases(actor: Actor, *, since: dt.datetime, now: dt.datetime) -> dict
     wind_cutoff = now - dt.timedelta(days=int(actor.program.setting("in_the_wind_days")))
     with trusted("workgroup.flagged_cases"):
         open_cases = Case.objects.filter(program_id=actor.program_id, status__in=OPEN_STATUSES)
-        last_contact = (
-            Contact.objects.filter(case=OuterRef("pk"), successful=True).order_by("-at").values("at")[:1]
-        )
-        wind = open_cases.annotate(last_contact_at=Subquery(last_contact)).filter(
+        wind = open_cases.filter(
             Q(last_contact_at__lt=wind_cutoff) | Q(last_contact_at__isnull=True, opened_at__lt=wind_cutoff)
         )
         found = {

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offramp.access.scope import trusted
+from offramp.cases.last_contact import last_contact_refresh
 from offramp.cases.models import Case, Contact, Status
 from offramp.programs.roles import Role
 from tests.conftest import make_case
@@ -27,6 +28,7 @@ def test_it_flags_a_participant_with_no_successful_contact_in_the_programs_windo
             successful=False,
             at=timezone.now() - dt.timedelta(days=1),
         )
+        last_contact_refresh([attempts_only.pk])
     client = login(manager)
     shown = rows(client)
     assert not shown[world.own_case.pk].in_the_wind  # seen three days ago

@@ -22,7 +22,12 @@ def _queries_for(client, username, url):
 
 def _program_queries(client):
     own = _queries_for(client, "casemanager", reverse("cases:caseload"))
-    everyone = _queries_for(client, "supervisor", reverse("cases:caseload") + "?sort=last_contact&page=2")
+    first = _queries_for(client, "supervisor", reverse("cases:caseload") + "?sort=last_contact")[1]
+    cursor = first.context["page"].next_cursor
+    assert cursor  # the program fills more than one page
+    everyone = _queries_for(
+        client, "supervisor", reverse("cases:caseload") + f"?sort=last_contact&cursor={cursor}"
+    )
     referrals = _queries_for(client, "officer", reverse("referrals:mine"))
     return own, everyone, referrals
 
@@ -37,7 +42,7 @@ def test_it_issues_the_same_queries_at_100_and_10000_people(db, client):
         assert small_count == large_count
         assert len(large_page.context["page"].object_list) >= len(small_page.context["page"].object_list)
     # the large program really fills its pages
-    assert large[1][1].context["page"].paginator.count > 1000
+    assert large[1][1].context["page"].count.capped  # more than 1,000, not counted further
 
 
 def test_it_shows_open_cases_by_default_and_every_status_on_request(world, login):

@@ -14,6 +14,7 @@ import datetime as dt
 
 from offramp.access.roles import Role
 from offramp.access.scope import trusted
+from offramp.cases.last_contact import last_contact_refresh
 from offramp.cases.models import Case, Contact, OutcomeSnapshot, Status, StatusChange
 from offramp.people.models import Person
 from offramp.referrals.models import Door, Referral
@@ -71,6 +72,7 @@ def _contacts(program, case, *times, successful=True):
         Contact.objects.create(
             program=program, case=case, kind=Contact.Kind.PHONE, at=at(when), successful=successful
         )
+    last_contact_refresh([case.pk])
 
 
 def _snapshot(program, case, as_of, living, employment, income, photo_id):

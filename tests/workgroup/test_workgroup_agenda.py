@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from offramp.access.models import AuditEntry
 from offramp.access.scope import trusted
+from offramp.cases.last_contact import last_contact_refresh
 from offramp.cases.models import Case, Contact
 from offramp.programs.roles import Role
 from offramp.referrals.models import Referral
@@ -70,6 +71,7 @@ def test_it_lists_the_most_urgent_and_counts_the_rest(world):
             kind=Contact.Kind.PHONE,
             at=timezone.now() - dt.timedelta(days=31),
         )
+        last_contact_refresh([seen_lately.pk])
     meeting = actions.meeting_create(
         actor=actor(world.users[Role.PROJECT_MANAGER], world.program), held_on=timezone.localdate()
     )

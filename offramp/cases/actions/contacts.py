@@ -8,6 +8,7 @@ from django.utils import timezone
 from offramp.access.audit import Action, audit_record
 from offramp.access.scope import Actor, action
 from offramp.cases.actions.common import acting_user, case_for_update
+from offramp.cases.last_contact import last_contact_refresh
 from offramp.cases.models import Contact, Status
 
 ERR_CONTACT_KIND = "Choose how the contact happened."
@@ -57,6 +58,8 @@ def contact_record(
         part2=part2 and bool(note.strip()),
         by=acting_user(actor),
     )
+    if successful:
+        last_contact_refresh([case.pk])  # the case row is locked: no other contact lands in between
     audit_record(
         actor=actor,
         action=Action.CREATE,

@@ -2,26 +2,29 @@
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
-from offramp.cases.models import OPEN_STATUSES, Case, Contact, Status
+from offramp.cases.models import OPEN_STATUSES, Case, Status
 from offramp.cases.queries.scope import cases_in_scope
+from offramp.paging import KeysetPage, Sort, keyset_page
 from offramp.programs.models import Membership
 from offramp.programs.queries import natural_key
 from offramp.programs.roles import Role
 
 CASELOAD_PAGE_SIZE = 50
+# Each sort ends with the id, so a case has one place and keyset paging neither repeats nor skips.
+# NULLs are placed explicitly, the same on SQLite and PostgreSQL: never-contacted people first
+# (the longest without contact), cases with no intake due date last.
 CASELOAD_SORTS = {
-    "name": ("person__legal_last_name", "person__legal_first_name", "id"),
-    "status": ("status", "id"),
-    "last_contact": ("last_contact_at", "id"),
-    "intake_due": ("intake_due", "id"),
+    "name": (Sort("person__legal_last_name"), Sort("person__legal_first_name"), Sort("id")),
+    "status": (Sort("status"), Sort("id")),
+    "last_contact": (Sort("last_contact_at", nulls_first=True), Sort("id")),
+    "intake_due": (Sort("intake_due", nulls_first=False), Sort("id")),
 }
 SORT_LABELS = {"name": "Name", "status": "Status", "last_contact": "Last contact", "intake_due": "Intake due"}
 OPEN = "open"  # the caseload's default: everyone not exited
@@ -38,12 +41,12 @@ class CaseloadFilter:
     case_manager_id: int | None = None
     status: str = OPEN
     sort: str = "name"
-    page: int = 1
+    cursor: str = ""  # from the previous page's links (offramp/paging.py); empty: the first page
     flag: str = ""
 
 
 def caseload_filter(
-    actor: Actor, *, manager: int | None, status: str, sort: str, page: int, flag: str
+    actor: Actor, *, manager: int | None, status: str, sort: str, cursor: str, flag: str
 ) -> CaseloadFilter:
     """The caseload asked for: anyone's for who sees the whole program, else the actor's own."""
     whole_program = actor.scope(Category.CASE_RECORD) == Scope.PROGRAM
@@ -51,18 +54,19 @@ def caseload_filter(
         case_manager_id=manager if whole_program else actor.user_id,
         status=status,
         sort=sort,
-        page=page,
+        cursor=cursor,
         flag=flag,
     )
 
 
-def caseload(actor: Actor, query: CaseloadFilter) -> Page:
+def caseload(actor: Actor, query: CaseloadFilter) -> KeysetPage:
     """One page of a caseload, each case with its last successful contact and its flags.
 
     A case manager sees their own; supervisors and project managers pick any case
     manager in the program (or everyone). The query count does not grow with the
-    caseload: last contact is a subquery and person comes by join. "In the wind":
-    an open case with no successful contact in the program's `in_the_wind_days`.
+    caseload: last contact is stored on the case and person comes by join. "In the wind":
+    an open case with no successful contact in the program's `in_the_wind_days`. Paged by
+    keyset (no OFFSET); the count stops at offramp.paging.COUNT_CAP.
     """
     now = timezone.now()
     today = timezone.localdate(now, timezone=actor.program.zone) if actor.program else None
@@ -79,10 +83,6 @@ def caseload(actor: Actor, query: CaseloadFilter) -> Page:
             cases = cases.filter(status__in=OPEN_STATUSES)
         elif query.status in Status.values:
             cases = cases.filter(status=query.status)
-        last_contact = (
-            Contact.objects.filter(case=OuterRef("pk"), successful=True).order_by("-at").values("at")[:1]
-        )
-        cases = cases.annotate(last_contact_at=Subquery(last_contact))
         if query.flag == WIND:
             cases = cases.filter(status__in=OPEN_STATUSES).filter(
                 Q(last_contact_at__lt=wind_cutoff)
@@ -90,11 +90,13 @@ def caseload(actor: Actor, query: CaseloadFilter) -> Page:
             )
         elif query.flag == INTAKE_OVERDUE:
             cases = cases.filter(status=Status.REFERRED, intake_due__lt=today)
-        cases = cases.select_related("person", "case_manager").order_by(
-            *CASELOAD_SORTS.get(query.sort, CASELOAD_SORTS["name"])
+        page = keyset_page(
+            cases.select_related("person", "case_manager"),
+            CASELOAD_SORTS.get(query.sort, CASELOAD_SORTS["name"]),
+            cursor=query.cursor,
+            size=CASELOAD_PAGE_SIZE,
+            salt="caseload",
         )
-        page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(query.page)
-        page.object_list = list(page.object_list)
     for case in page.object_list:
         case.days_since_contact = (now - case.last_contact_at).days if case.last_contact_at else None
         seen = case.last_contact_at or case.opened_at

@@ -22,11 +22,12 @@ def caseload(request):
         manager=int_param(request.GET.get("manager"), default=None),
         status=request.GET.get("status", queries.OPEN),
         sort=request.GET.get("sort", "name"),
-        page=int_param(request.GET.get("page"), default=1),
+        cursor=request.GET.get("cursor", "")[:200],
         flag=request.GET.get("flag", ""),
     )
     page = queries.caseload(actor, filters)
     kept = request.GET.copy()
+    kept.pop("cursor", None)
     kept.pop("page", None)
     return render(
         request,
