@@ -195,8 +195,10 @@ class AssignForm(PageForm):
         ]
 
 
-def _load_label(user, count: int, soft_limit: int) -> str:
+def _load_label(user, count: int | None, soft_limit: int) -> str:
     name = user.get_full_name() or user.get_username()
+    if count is None:  # not counted: the case page offers names; a search adds their caseloads
+        return name
     return f"{name} ({count} open{', at or over the guide' if count >= soft_limit else ''})"
 
 

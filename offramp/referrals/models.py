@@ -133,7 +133,7 @@ class ScreeningRun(ProgramScoped):
     """One records-system export of arrests, screened against one protocol version.
 
     The counts are kept as they were at screening; which diverted arrests went on to complete
-    intake is read live from their cases.
+    intake is read from their cases, and the equity audit's group counts are kept for the day.
     """
 
     protocol_version = models.ForeignKey(ProtocolVersion, on_delete=models.PROTECT, related_name="+")
@@ -152,6 +152,8 @@ class ScreeningRun(ProgramScoped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The equity audit's raw group counts, kept for the day they were counted (see equity_counts).
+    equity_counts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,9 +16,9 @@ from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case
 from offramp.paging import KeysetPage, Sort, keyset_page
 from offramp.people import names
-from offramp.referrals import eligibility, equity, equity_chart
+from offramp.referrals import eligibility, equity, equity_chart, equity_counts
 from offramp.referrals.matches import candidates, matches_for
-from offramp.referrals.models import ProtocolVersion, Referral, ScreenedArrest, ScreeningRun
+from offramp.referrals.models import ProtocolVersion, Referral, ScreeningRun
 from offramp.referrals.referral_facts import ReferralDraft, to_facts
 
 HANDOFF_TARGET = dt.timedelta(minutes=30)
@@ -320,7 +320,8 @@ def screening_equity(actor: Actor, run_id: int, *, export: bool = False) -> dict
     (threshold: the program's `small_cell_threshold`). Reference groups: the program's
     `equity_reference` (dimension -> group), else each dimension's largest group.
 
-    A constant number of queries whatever the run's size: one aggregate overall and one per dimension.
+    The group counts are kept on the run for the day (see equity_counts): the first view of the day
+    counts (one aggregate overall and one per dimension), the others read the run alone.
     `export` audits the read as an export (the CSV)."""
     actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
     with trusted("referrals.screening_equity"):
@@ -329,15 +330,11 @@ def screening_equity(actor: Actor, run_id: int, *, export: bool = False) -> dict
             .select_related("protocol_version", "created_by")
             .first()
         )
-        breakdowns, overall, threshold = [], None, None
+        breakdowns, overall, threshold, counted_at = [], None, None, None
         if run is not None:
-            completed = Case.objects.filter(
-                referral_id=OuterRef("referral_id"), intake_completed_at__isnull=False
-            )
-            eligible = ScreenedArrest.objects.filter(
-                program_id=actor.program_id, run=run, eligible=True
-            ).annotate(offer=F("diverted"), intake=Exists(completed))
-            breakdowns, overall, threshold = equity_breakdowns(actor, eligible)
+            counts = equity_counts.run_counts(actor, run)
+            breakdowns, overall, threshold = equity_counts.breakdowns_from(actor, counts)
+            counted_at = dt.datetime.fromisoformat(counts["counted_at"])
     audit_record(
         actor=actor,
         action=Action.EXPORT if export else Action.READ,
@@ -348,33 +345,14 @@ def screening_equity(actor: Actor, run_id: int, *, export: bool = False) -> dict
     )
     if run is None:
         raise Http404("Not found")
-    return {"run": run, **equity_presented(breakdowns, overall, threshold)}
+    return {"run": run, "counted_at": counted_at, **equity_presented(breakdowns, overall, threshold)}
 
 
 def equity_breakdowns(actor: Actor, eligible) -> tuple[list, float | None, int]:
     """The equity audit's breakdowns of eligible arrests annotated with `offer` (diverted) and `intake`
     (the diversion's intake is done); callers are inside trusted(). One aggregate overall and one per
     dimension, whatever the number of arrests."""
-    threshold = actor.program.small_cell
-    references = actor.program.setting("equity_reference")
-    counts = {
-        "eligible": Count("id"),
-        "offered": Count("id", filter=Q(offer=True)),
-        "intakes": Count("id", filter=Q(offer=True, intake=True)),
-    }
-    total = equity.Row("All eligible arrests", **eligible.aggregate(**counts))
-    overall = equity.rate(total.offered, total.eligible)
-    breakdowns = [("overall", "Overall", equity.breakdown([total], overall, threshold))]
-    for field, label in equity.DIMENSIONS:
-        rows = [
-            equity.Row(v[field] or "Not recorded", v["eligible"], v["offered"], v["intakes"])
-            for v in eligible.values(field).annotate(**counts).order_by()
-        ]
-        cells = equity.breakdown(
-            rows, overall, threshold, reference=references.get(field), flag_officers=field == "officer"
-        )
-        breakdowns.append((field, label, cells))
-    return breakdowns, overall, threshold
+    return equity_counts.breakdowns_from(actor, equity_counts.group_counts(eligible))
 
 
 def equity_presented(breakdowns: list, overall: float | None, threshold: int | None) -> dict:

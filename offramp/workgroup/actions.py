@@ -17,6 +17,7 @@ from offramp.cases.models import Case
 from offramp.programs.roles import Role
 from offramp.referrals.continuous_queries import eligible_booked_since
 from offramp.workgroup import queries
+from offramp.workgroup.attendees import attendee
 from offramp.workgroup.models import ActionItem, AgendaItem, Decision, Flag, Meeting
 
 ERR_MEETING_DATE = "Choose a meeting date within a year of today."
@@ -163,7 +164,7 @@ def action_item_add(
         raise ValidationError(ERR_WHAT_NEEDED)
     if len(what) > 300:
         raise ValidationError(ERR_WHAT_TOO_LONG)
-    owner = next((u for u in queries.attendees(actor) if u.pk == owner_id), None)
+    owner = attendee(actor, owner_id)
     if owner is None:
         raise ValidationError(ERR_OWNER)
     meeting = Meeting.objects.filter(program_id=actor.program_id, pk=meeting_id).first()

@@ -24,12 +24,12 @@ from offramp.access.actions import disclosures_record
 from offramp.access.audit import Action, audit_record, audited_not_found
 from offramp.access.consent import consent_permits, consents_covering
 from offramp.access.models import Consent
-from offramp.access.policy import Category, Scope, scope_of
+from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
 from offramp.accounts.models import User
 from offramp.cases.models import OPEN_STATUSES, Case, Status
 from offramp.legal.models import ProsecutorNote
-from offramp.programs.models import Membership, Program
+from offramp.programs.models import Program
 from offramp.programs.roles import Role
 from offramp.referrals.models import Door, Referral
 from offramp.workgroup.models import ActionItem, AgendaItem, Decision, Flag, Meeting
@@ -417,22 +417,6 @@ def my_action_items(actor: Actor) -> list[ActionView]:
         detail={"view": "workgroup_mine", "ids": [a.pk for a in actions]},
     )
     return views
-
-
-def attendees(actor: Actor) -> list:
-    """Active staff of the program whose roles attend the workgroup: the owners an action item may have."""
-    members = Membership.objects.filter(
-        program_id=actor.program_id, is_active=True, user__is_active=True
-    ).select_related("user")
-    roles: dict = {}
-    users = {}
-    for membership in members:
-        roles.setdefault(membership.user_id, set()).add(membership.role)
-        users[membership.user_id] = membership.user
-    attending = [
-        users[uid] for uid, held in roles.items() if scope_of(held, Category.STATUS) >= Scope.LIMITED
-    ]
-    return sorted(attending, key=lambda u: (u.last_name, u.first_name, u.username))
 
 
 def actor_for(user: User, program: Program) -> Actor:

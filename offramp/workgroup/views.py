@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from offramp.params import int_param
 from offramp.workgroup import actions, forms, queries
+from offramp.workgroup.attendees import attendees
 
 
 def _today(actor):
@@ -54,7 +55,7 @@ def _agenda_page(request, meeting_id, status=200, bound=None):
     view = queries.agenda_get(actor, meeting_id)
     runner = actions.may_run(actor)
     bound = bound or {}
-    action_form = None
+    action_form = owners = None
     if runner:
         items = [item for _flag, _label, group in view.groups for item in group]
         for item in items:
@@ -62,11 +63,18 @@ def _agenda_page(request, meeting_id, status=200, bound=None):
                 initial={"discussion": item.discussion}, prefix=f"d{item.pk}"
             )
             item.decision_form = bound.get(("decide", item.pk)) or forms.DecisionForm(prefix=f"c{item.pk}")
+        owners = bound.get("owners") or attendees(actor, search=request.GET.get("owner_q", ""))
         action_form = bound.get(("action", None)) or forms.ActionItemForm(
-            attendees=queries.attendees(actor), initial={"due_on": view.meeting.held_on}
+            attendees=owners.people, initial={"due_on": view.meeting.held_on}
         )
         action_form.show_items(items)
-    context = {"view": view, "meeting": view.meeting, "runner": runner, "action_form": action_form}
+    context = {
+        "view": view,
+        "meeting": view.meeting,
+        "runner": runner,
+        "action_form": action_form,
+        "owners": owners,
+    }
     return render(request, "workgroup/agenda.html", context, status=status)
 
 
@@ -90,7 +98,8 @@ def agenda_change(request, meeting_id: int):
     elif change == "decide" and item_id is not None:
         form = forms.DecisionForm(request.POST, prefix=f"c{item_id}")
     elif change == "action":
-        form = forms.ActionItemForm(request.POST, attendees=queries.attendees(actor))
+        owners = attendees(actor, include=int_param(request.POST.get("action-owner"), default=None))
+        form = forms.ActionItemForm(request.POST, attendees=owners.people)
         item_id = None
     else:
         return HttpResponseBadRequest("Unknown change")
@@ -125,7 +134,8 @@ def agenda_change(request, meeting_id: int):
             anchor = f"#item-{item_id}" if item_id else "#general"
             return redirect(reverse("workgroup:agenda", args=[meeting_id]) + anchor)
     key = (change, None if change == "action" else item_id)
-    return _agenda_page(request, meeting_id, status=400, bound={key: form})
+    bound = {key: form, "owners": owners} if change == "action" else {key: form}
+    return _agenda_page(request, meeting_id, status=400, bound=bound)
 
 
 @require_GET

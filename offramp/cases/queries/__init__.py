@@ -27,12 +27,16 @@ from offramp.cases.queries.caseload import (
     STATUS_FILTERS,
     WIND,
     CaseloadFilter,
-    EnrolmentRow,
-    ProgramOverview,
-    assignable_case_managers,
     caseload,
     caseload_filter,
-    enrolment_counts,
+)
+from offramp.cases.queries.enrolment import EnrolmentRow, enrolment_counts
+from offramp.cases.queries.managers import (
+    ASSIGN_CHOICES,
+    MANAGERS_PER_PAGE,
+    AssignChoices,
+    ProgramOverview,
+    assignable_case_managers,
     program_overview,
 )
 from offramp.cases.queries.scope import (
@@ -72,6 +76,9 @@ __all__ = [
     "CaseloadFilter",
     "caseload",
     "caseload_filter",
+    "ASSIGN_CHOICES",
+    "MANAGERS_PER_PAGE",
+    "AssignChoices",
     "assignable_case_managers",
     "ProgramOverview",
     "program_overview",

@@ -55,18 +55,27 @@ def _case_page(request, case_id: int, status: int = 200, **bound):
         "intake_form": bound.get("intake_form") or forms.IntakeForm(),
         "can_change": case.access.may_change,
         "can_profile": queries.identity_visible(request.actor),
-        "assign_form": bound.get("assign_form")
-        or (_assign_form(request.actor) if case.access.may_assign else None),
         "soft_warning": bound.get("soft_warning"),
     }
+    if case.access.may_assign:
+        search = request.GET.get("manager_q", "") if request.method == "GET" else ""
+        context["assign_form"], context["assign_choices"] = bound.get("assign") or _assign_form(
+            request.actor, search=search
+        )
+    else:
+        context["assign_form"] = None
     return render(request, "cases/case_detail.html", context, status=status)
 
 
-def _assign_form(actor, data=None):
-    managers = queries.assignable_case_managers(actor)
-    return forms.AssignForm(
-        data, managers=managers, soft_limit=int(actor.program.setting("caseload_soft_limit"))
+def _assign_form(actor, data=None, search: str = ""):
+    """The assign form and its choices: a bounded list of case managers (a search narrows it); a posted
+    choice is offered too, so the form can check it."""
+    posted = int_param(data.get("case_manager"), default=None) if data else None
+    choices = queries.assignable_case_managers(actor, search=search, include=posted)
+    form = forms.AssignForm(
+        data, managers=choices.choices, soft_limit=int(actor.program.setting("caseload_soft_limit"))
     )
+    return form, choices
 
 
 @require_GET
@@ -163,7 +172,7 @@ def status_unknown(request, case_id: int, change: str):
 def assign(request, case_id: int):
     """A supervisor assigns or reassigns the case: past the soft limit they confirm; the hard one stops it."""
     queries.require_assigner(request.actor)
-    form = _assign_form(request.actor, request.POST)
+    form, choices = _assign_form(request.actor, request.POST)
     warning = None
     if form.is_valid():
         try:
@@ -176,22 +185,32 @@ def assign(request, case_id: int):
             )
         except actions.OverSoftLimit as exc:
             warning = " ".join(exc.messages)
-            form = _assign_form(request.actor, {**request.POST.dict(), "confirm": "True"})
+            form, choices = _assign_form(request.actor, {**request.POST.dict(), "confirm": "True"})
             form.is_valid()
         except ValidationError as exc:
             refused(form, exc)
         else:
             messages.success(request, "The case was assigned.")
             return redirect("cases:detail", case_id=case_id)
-    return _case_page(request, case_id, status=400, assign_form=form, soft_warning=warning)
+    return _case_page(request, case_id, status=400, assign=(form, choices), soft_warning=warning)
 
 
 @require_GET
 @login_required
 def overview(request):
-    summary = queries.program_overview(request.actor)
+    summary = queries.program_overview(
+        request.actor,
+        search=request.GET.get("q", ""),
+        sort=request.GET.get("sort", "name"),
+        page=int_param(request.GET.get("page"), default=1),
+    )
+    kept = request.GET.copy()
+    kept.pop("page", None)
     context = {
         "summary": summary,
+        "page": summary.managers,
+        "query_prefix": f"{kept.urlencode()}&" if kept else "",
+        "soft_limit": int(request.actor.program.setting("caseload_soft_limit")),
         "statuses": Status.choices,
         "hard_limit": int(request.actor.program.setting("caseload_hard_limit")),
     }
