@@ -59,7 +59,7 @@ def audit_entries(actor: Actor, filters: AuditFilter) -> Page:
         entries = entries.filter(
             at__lt=dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time.min, zone)
         )
-    page = Paginator(entries.order_by("-seq"), AUDIT_PAGE_SIZE).get_page(filters.page)
+    page = Paginator(entries.order_by("-id"), AUDIT_PAGE_SIZE).get_page(filters.page)
     page.object_list = list(page.object_list)  # read before this reading is itself recorded
     audit_record(
         actor=actor,
