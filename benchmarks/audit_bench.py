@@ -171,18 +171,22 @@ def main() -> None:
         d for d in args.databases.split(",") if d != "postgresql" or os.environ.get("OFFRAMP_DATABASE_URL")
     ]
     counts = [int(n) for n in args.processes.split(",")]
-    print(f"code: {source} ({'appends, then a sealer' if _has_sealer() else 'one locked chain head'})")
+    print(
+        f"code: {source} ({'appends, then a sealer' if _has_sealer() else 'one locked chain head'})",
+        flush=True,
+    )
     header = f"{'procs':>5} {'entries/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'unsealed':>8}"
-    print(f"{'database':<11} {header}")
+    print(f"{'database':<11} {header}", flush=True)
     for database in databases:
         for db, n, r in bench(database, counts, args.seconds, source):
             if n == "verify":
-                print(f"{db:<11} audit verify: {r}")
+                print(f"{db:<11} audit verify: {r}", flush=True)
                 continue
             unsealed = "-" if r["unsealed"] is None else f"{r['unsealed']:,}"
             print(
                 f"{db:<11} {n:>5} {r['rate']:>9,.0f} {r['p50']:>7.2f} {r['p99']:>7.2f} {r['errors']:>6} "
-                f"{unsealed:>8}"
+                f"{unsealed:>8}",
+                flush=True,
             )
 
 
