@@ -2,16 +2,15 @@
 
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from offramp.access.chain import GENESIS, entry_digest, normalised_detail
-from offramp.access.models import AuditChainHead, AuditEntry
+from offramp.access.chain import content_digest, normalised_detail
+from offramp.access.models import AuditEntry
 from offramp.access.scope import Actor
 from offramp.programs.models import Program
 
-HEAD_ID = 1
+HEAD_ID = 1  # the one AuditChainHead row
 
 
 class Action:
@@ -39,15 +38,6 @@ class Action:
     API_CALL = "api_call"  # one call of an integration to /api/v1/, under its name
 
 
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked for this transaction (FOR UPDATE on PostgreSQL; SQLite's writer lock)."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_ID).first()
-    if head is None:
-        AuditChainHead.objects.get_or_create(pk=HEAD_ID, defaults={"seq": 0, "entry_hash": GENESIS})
-        head = AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
-    return head
-
-
 def audit_record(
     *,
     actor: Actor,
@@ -58,28 +48,27 @@ def audit_record(
     detail: dict[str, Any] | None = None,
     program: Program | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain. A failure to write raises, so the request fails with it."""
+    """Append one entry to the log. A failure to write raises, so the request fails with it.
+
+    The entry is inserted with its content hash and no lock: concurrent requests append in
+    parallel, and the sealer (offramp/access/seal.py) links it into the chain shortly after.
+    """
     user = actor.user if getattr(actor.user, "pk", None) else None
     label = actor.label or (user.get_username() if user else "anonymous")
-    with transaction.atomic():
-        head = _locked_head()
-        entry = AuditEntry(
-            seq=head.seq + 1,
-            at=timezone.now(),  # taken under the lock, so times rise with the sequence
-            actor=user,
-            actor_label=label[:150],
-            program=program if program is not None else actor.program,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id)[:64],
-            source_address=actor.source_address[:64],
-            outcome=outcome,
-            detail=normalised_detail(detail),
-            prev_hash=head.entry_hash,
-        )
-        entry.entry_hash = entry_digest(entry)
-        entry.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=HEAD_ID).update(seq=entry.seq, entry_hash=entry.entry_hash)
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor=user,
+        actor_label=label[:150],
+        program=program if program is not None else actor.program,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        source_address=actor.source_address[:64],
+        outcome=outcome,
+        detail=normalised_detail(detail),
+    )
+    entry.content_hash = content_digest(entry)
+    entry.save(force_insert=True)
     return entry
 
 

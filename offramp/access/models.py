@@ -22,10 +22,13 @@ class ProgramScoped(models.Model):
 class AuditEntry(models.Model):
     """One thing that happened to participant data or to access itself.
 
-    Append-only and hash-chained (offramp/access/chain.py): `seq` numbers the
-    entries without gaps, `prev_hash` is the previous entry's `entry_hash`, and
-    `entry_hash` is the SHA-256 of this entry's canonical form. On PostgreSQL a
-    trigger refuses UPDATE and DELETE on the table (migration 0004).
+    Append-only and hash-chained (offramp/access/chain.py). An entry is inserted
+    with `content_hash`, the SHA-256 of its own fields, and no place in the chain;
+    the sealer (offramp/access/seal.py) then sets, once, `seq` (numbering sealed
+    entries without gaps), `prev_hash` (the previous entry's `entry_hash`) and
+    `entry_hash` (the SHA-256 of this entry's canonical form with both). On
+    PostgreSQL a trigger refuses DELETE, and every UPDATE but that one sealing
+    (migrations 0004, 0008).
     """
 
     class Outcome(models.TextChoices):
@@ -34,7 +37,9 @@ class AuditEntry(models.Model):
         NOT_FOUND = "not_found", "Not found"
         FAILED = "failed", "Failed"
 
-    seq = models.BigIntegerField(unique=True, null=True, help_text="Position in the hash chain, from 1")
+    seq = models.BigIntegerField(
+        unique=True, null=True, help_text="Position in the hash chain, from 1; empty until sealed"
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # PROTECT: the actor's id is part of the entry's hash, so a user with audited
     # history is disabled, never deleted.
@@ -55,10 +60,15 @@ class AuditEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     entry_hash = models.CharField(max_length=64, blank=True)
+    # Written with the entry; empty on entries sealed before sealing was a separate step.
+    content_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["-seq"]
-        indexes = [models.Index(fields=["program", "object_type", "object_id"], name="audit_object")]
+        ordering = ["-id"]  # insertion order: unsealed entries have no `seq` yet
+        indexes = [
+            models.Index(fields=["program", "object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}"
@@ -73,11 +83,12 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row: the last entry's sequence number and hash, locked while an entry is appended.
+    """One row: the last sealed entry's sequence number and hash, locked only while sealing.
 
-    Appends on PostgreSQL take `SELECT ... FOR UPDATE` on this row, so concurrent
-    writers queue and the chain never forks; SQLite serialises writers itself.
-    It also lets verification notice entries removed from the end of the chain.
+    The sealer starts by updating this row, which takes its row lock on PostgreSQL
+    and the write lock on SQLite, so sealers queue and the chain never forks;
+    appends never touch it. It also lets verification notice entries removed
+    from the end of the chain.
     """
 
     seq = models.BigIntegerField(default=0)

@@ -6,6 +6,8 @@
   and retried instead of ending the process; one while recording a task's outcome is retried
   until the outcome is stored, so a task never stays "Running" under a live worker.
 - Unless run as a batch, it starts every daily task that has no run waiting (offramp/jobs/schedule.py).
+- A sealer thread links the audit entries appended since its last run into the hash chain,
+  every few seconds (offramp/access/seal.py), from its own database connection.
 - On SQLite the worker waits longer for the write lock than a page does: a page answers 503
   after a few seconds, while background work should queue rather than fail.
 """
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from offramp.access.seal import SEAL_EVERY_SECONDS, SEAL_GRACE_SECONDS, audit_seal
 from offramp.jobs.lost import lost_tasks_fail
 from offramp.jobs.models import WorkerHeartbeat
 from offramp.jobs.schedule import daily_all_start
@@ -86,6 +89,32 @@ class Heartbeat(threading.Thread):
         self.stopping.set()
 
 
+class AuditSealer(threading.Thread):
+    """Seals the audit log every `every` seconds; a database error waits for the next turn."""
+
+    def __init__(self, every: float = SEAL_EVERY_SECONDS):
+        super().__init__(name="offramp-audit-sealer", daemon=True)
+        self.every = every
+        self.stopping = threading.Event()
+
+    def seal(self) -> None:
+        close_old_connections()
+        try:
+            audit_seal(grace_seconds=SEAL_GRACE_SECONDS)
+        except DatabaseError as exc:
+            logger.warning("Audit entries not sealed (%s); trying again", exc)
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.wait(self.every):
+                self.seal()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
 class SteadyWorker(Worker):
     def run_task(self, db_task_result) -> None:
         try:
@@ -126,6 +155,8 @@ def worker_run(*, batch: bool, interval: float) -> None:
     heartbeat = Heartbeat(worker_id)
     heartbeat.beat()  # at once: /healthz sees the worker, and tasks lost by a dead one are closed first
     heartbeat.start()
+    sealer = AuditSealer()
+    sealer.start()
     worker = SteadyWorker(
         queue_names=["*"],
         interval=interval,
@@ -145,5 +176,8 @@ def worker_run(*, batch: bool, interval: float) -> None:
         worker.run()
     finally:
         heartbeat.stop()
-        if not batch:
+        sealer.stop()
+        if batch:
+            audit_seal()  # a batch run leaves nothing unsealed behind it
+        else:
             worker.reset_signals()

@@ -3,6 +3,7 @@
 
 import threading
 import time
+from functools import partial
 
 import pytest
 from django.core.management import call_command
@@ -13,19 +14,24 @@ from django.urls import reverse
 from offramp.access.audit import Action, audit_record
 from offramp.access.models import AuditChainHead, AuditEntry
 from offramp.access.scope import Actor
+from offramp.access.seal import audit_seal
 from offramp.programs.roles import Role
 
 TABLE = "access_auditentry"
 
 
 def _write(n=6):
+    """Append `n` entries and seal them: the entries as sealed, in chain order."""
     actor = Actor.system("tests")
-    return [
+    written = [
         audit_record(
             actor=actor, action=Action.READ, object_type="Case", object_id=i, detail={"i": i, "when": "x"}
         )
         for i in range(n)
     ]
+    assert all(entry.seq is None for entry in written)  # appended without a place in the chain
+    assert audit_seal().sealed >= n  # with any written before (a sign-in)
+    return list(AuditEntry.objects.filter(pk__in=[e.pk for e in written]).order_by("seq"))
 
 
 def _tamper(*statements):
@@ -51,7 +57,7 @@ def test_it_passes_an_untouched_log(capsys):
     call_command("audit", "verify")
     assert "Audit chain intact: 6 entries" in capsys.readouterr().out
     # The check itself is recorded, and the chain still verifies after it.
-    assert AuditEntry.objects.order_by("-seq").first().detail["view"] == "audit_verify"
+    assert AuditEntry.objects.order_by("-id").first().detail["view"] == "audit_verify"
     call_command("audit", "verify")
 
 
@@ -143,45 +149,80 @@ def test_it_stores_utc_times_to_the_microsecond():
     assert entry.at.microsecond == stored.at.microsecond
 
 
+FAIL_INSERTS = {
+    "sqlite": [
+        f"CREATE TRIGGER audit_full BEFORE INSERT ON {TABLE} BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION audit_full() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ "
+        "LANGUAGE plpgsql",
+        f"CREATE TRIGGER audit_full BEFORE INSERT ON {TABLE} FOR EACH ROW EXECUTE FUNCTION audit_full()",
+    ],
+}
+
+
 @pytest.mark.django_db
 def test_it_fails_the_request_when_the_audit_write_fails(world, login):
     client = login(world.users[Role.CASE_MANAGER])
     _write(2)
-    # A chain head pointing at a position already taken makes the next insert violate `seq`'s uniqueness.
-    AuditChainHead.objects.update(seq=0)
+    # The database refuses every new audit row (dropped with the test's transaction).
+    with connection.cursor() as cursor:
+        for sql in FAIL_INSERTS[connection.vendor]:
+            cursor.execute(sql)
     client.raise_request_exception = False
     response = client.get(reverse("cases:detail", args=[world.own_case.pk]))
     assert response.status_code == 500
     assert world.own_case.person.legal_last_name.encode() not in response.content
 
 
+def _retrying(call):
+    """Run `call`, waiting out the busy writer that the in-memory SQLite test database (shared cache)
+    reports at once instead of waiting as the file database does (timeout)."""
+    while True:
+        try:
+            return call()
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.005)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_it_keeps_one_chain_under_concurrent_writers():
+def test_it_keeps_one_chain_under_concurrent_writers_and_sealers():
     errors = []
+    appending = threading.Event()
 
     def append(n):
         try:
+            actor = Actor.system(f"writer{n}")
             for i in range(8):
-                while True:
-                    try:
-                        audit_record(actor=Actor.system(f"writer{n}"), action=Action.READ, object_id=i)
-                        break
-                    except OperationalError as exc:
-                        # The in-memory SQLite test database (shared cache) reports a busy writer
-                        # instead of waiting as the file database does (timeout); wait here instead.
-                        if "locked" not in str(exc):
-                            raise
-                        time.sleep(0.005)
+                _retrying(partial(audit_record, actor=actor, action=Action.READ, object_id=i))
         except Exception as exc:  # noqa: BLE001  (reported below)
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
-    for thread in threads:
+    def seal():
+        try:
+            while appending.is_set():
+                _retrying(audit_seal)
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    appending.set()
+    sealers = [threading.Thread(target=seal) for _ in range(2)]
+    writers = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+    for thread in sealers + writers:
         thread.start()
-    for thread in threads:
+    for thread in writers:
+        thread.join()
+    appending.clear()
+    for thread in sealers:
         thread.join()
     assert not errors
+    audit_seal()
     assert sorted(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 33))
+    assert AuditChainHead.objects.get().seq == 32
     call_command("audit", "verify")

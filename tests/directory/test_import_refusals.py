@@ -61,7 +61,7 @@ def test_it_loads_the_good_package(program, tmp_path):
     result = actions.directory_import(actor=Actor.system("tests", program=program), path=_package(tmp_path))
     assert result.created["service"] == 1
     assert Service.objects.get(program=program).minimum_age == 18
-    entry = AuditEntry.objects.order_by("-seq").first()
+    entry = AuditEntry.objects.order_by("-id").first()
     assert (entry.action, entry.object_type, entry.detail["created"]) == ("import", "Directory", 2)
 
 
@@ -133,7 +133,7 @@ def test_it_keeps_the_directory_as_it_was_when_a_file_is_refused(program, tmp_pa
     bad = _package(tmp_path, organizations=f"{ORG},Renamed,Helps,help@example.org,nope\n")
     _refused(program, bad)
     assert Organization.objects.get(program=program).name == "Harbor Aid"
-    entry = AuditEntry.objects.order_by("-seq").first()
+    entry = AuditEntry.objects.order_by("-id").first()
     assert (entry.action, entry.outcome) == ("import", "failed")
 
 

@@ -35,7 +35,7 @@ def test_it_refuses_to_send_without_consent_and_changes_nothing(world, service):
         )
     assert refused.value.messages == [actions.ERR_NO_CONSENT.format(recipient="Harbor Housing")]
     assert _counts() == (0, 0)
-    denied = AuditEntry.objects.order_by("-seq").first()
+    denied = AuditEntry.objects.order_by("-id").first()
     assert (denied.action, denied.outcome, denied.detail["refused"]) == ("disclose", "denied", "no_consent")
 
 

@@ -55,7 +55,7 @@ def test_it_audits_a_supervisors_override(world):
     assert referral.status == "referred"
     assert referral.override_by == world.users[Role.CASE_SUPERVISOR]
     assert referral.override_reason == "Shelter bed tonight; participant unreachable to sign"
-    entry = AuditEntry.objects.order_by("-seq").first()
+    entry = AuditEntry.objects.order_by("-id").first()
     assert (entry.action, entry.object_type, entry.actor) == ("create", "ServiceReferral", supervisor.user)
     assert entry.detail["override"] is True
     assert entry.detail["override_reason"] == referral.override_reason

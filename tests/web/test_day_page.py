@@ -118,7 +118,7 @@ def test_a_case_manager_sees_only_their_own_and_a_supervisor_sees_the_team(world
     assert other_name not in day(login(world.users[Role.CASE_MANAGER]))
     team = day(login(world.users[Role.CASE_SUPERVISOR]))
     assert other_name in team and "secondcm" in team.lower()
-    entry = AuditEntry.objects.filter(action="list", detail__view="day").latest("seq")
+    entry = AuditEntry.objects.filter(action="list", detail__view="day").latest("id")
     assert entry.detail["team"] is True and world.other_case.pk in entry.detail["ids"]
 
 
