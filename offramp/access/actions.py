@@ -11,7 +11,9 @@ from offramp.access.models import Consent, Disclosure
 from offramp.access.scope import Actor, trusted
 
 
-def _disclosure(actor: Actor, consent: Consent, description: str, categories: list[str], at) -> Disclosure:
+def _disclosure(
+    actor: Actor, consent: Consent, description: str, categories: list[str], at: dt.datetime
+) -> Disclosure:
     return Disclosure(
         program_id=consent.program_id,
         person_id=consent.person_id,
