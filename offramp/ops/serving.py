@@ -15,6 +15,7 @@ SERVERS = (GUNICORN, WAITRESS)
 # keep answering meanwhile, so a slow request alone does not trip it.
 WORKER_TIMEOUT_SECONDS = 120
 GRACEFUL_SECONDS = 30
+KEEPALIVE_SECONDS = 75
 
 
 def default_server() -> str:
@@ -64,14 +65,27 @@ def gunicorn_options(*, host: str, port: int, processes: int, threads: int) -> d
         "worker_class": "gthread",
         "threads": threads,
         "timeout": WORKER_TIMEOUT_SECONDS,
+        # Idle keep-alive connections stay open longer than nginx keeps its upstream ones (60 s), so
+        # the proxy never sends a request down a connection gunicorn is just closing.
+        "keepalive": KEEPALIVE_SECONDS,
         "graceful_timeout": GRACEFUL_SECONDS,
         "proc_name": "offramp",
         "forwarded_allow_ips": "",
         "secure_scheme_headers": {},
         "preload_app": False,  # each worker builds the application (and its connections) after the fork
         "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
+        "loglevel": "info",
+        "logconfig_dict": gunicorn_logging(settings.LOGGING),
+    }
+
+
+def gunicorn_logging(django_logging: dict) -> dict:
+    """Django's logging (text or OFFRAMP_LOG_FORMAT=json) for gunicorn's own messages too: its loggers
+    pass their records to the root handler instead of writing a format of their own."""
+    own = {"level": "INFO", "handlers": [], "propagate": True}
+    return {
+        **django_logging,
+        "loggers": {**django_logging.get("loggers", {}), "gunicorn.error": own, "gunicorn.access": own},
     }
 
 
