@@ -180,6 +180,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Where `offramp backup` and `restore` find pg_dump and pg_restore, if not on the PATH.
 PG_BIN = envstr("PG_BIN", "")
 
+# The cache holds what every server process must share: allauth's sign-in and second-factor rate
+# limits and used TOTP codes. A file cache in the data folder by default (one host; locmem would give
+# each gunicorn process its own count); OFFRAMP_CACHE_URL=redis://... for several hosts (needs the
+# `redis` package). Test runs keep one process's memory, so no state outlives a test run.
+CACHE_URL = envstr("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("file://") or (not CACHE_URL and MODE != "test"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://") or str(DATA_DIR / "cache"),
+        }
+    }
+else:
+    refuse(bool(CACHE_URL), "OFFRAMP_CACHE_URL must start with redis://, rediss://, unix:// or file://")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `offramp worker` records a heartbeat this often; a task whose worker has been silent for the
 # timeout is marked failed (its upload removed), and /healthz reports the worker as down.
@@ -222,7 +240,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_FORMS = {"login": "offramp.accounts.forms.LoginForm"}  # adds the acknowledged use notice
 # Failed sign-ins per account are handled by offramp's lockout (offramp/accounts/lockout.py), which
 # only an administrator releases; allauth keeps a per-address throttle against password spraying.
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
+# Sign-ins (successful ones included) are limited per address too, and a station's or a county's staff
+# often share one address: 200 a minute lets a shift sign in at once; failures stay at 20 a minute.
+ACCOUNT_RATE_LIMITS = {"login": "200/m/ip", "login_failed": "20/m/ip"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

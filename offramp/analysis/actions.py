@@ -1,4 +1,5 @@
-"""Every change to imported records, links, studies and runs: one transaction and one audit entry each."""
+"""Every change to imported records, links, studies and runs: one audit entry each, in one transaction (a
+records file: staged in short ones, then one brief commit; offramp/analysis/staging.py)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from django.utils import timezone
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, action, trusted
-from offramp.analysis import linking, queries
+from offramp.analysis import linking, queries, staging
 from offramp.analysis.frames import frame_from
 from offramp.analysis.mapping import records_mapping
-from offramp.analysis.models import ImportBatch, LegalEvent, Study, StudyRun, Subject, SubjectLink
+from offramp.analysis.models import ImportBatch, Study, StudyRun, Subject, SubjectLink
 from offramp.evaluation.cohort import CohortError
 from offramp.evaluation.report import run_study
 from offramp.evaluation.study import StudyError, study_from_toml
@@ -34,7 +35,6 @@ ERR_UNKNOWN_SOURCE_ID = "source_id {value!r} is not in any people file loaded fo
 ERR_EMPTY_FILE = "the file has no rows"
 ERR_DECIDED = "this link has already been decided"
 ERR_STUDY_NAME_TAKEN = "a study with this name already exists in the program"
-INSERT_BATCH = 5000
 # A date the study's windows push past what the engine can hold is polars' ComputeError.
 ENGINE_ERRORS = (StudyError, CohortError, ValueError, ArithmeticError, pl.exceptions.PolarsError)
 
@@ -47,11 +47,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _existing_source_ids(program_id: int) -> pl.DataFrame:
-    return frame_from(Subject.objects.filter(program_id=program_id), {"source_id": pl.String, "id": pl.Int64})
+def _existing_source_ids(program_id: int, *, staged: bool = False) -> pl.DataFrame:
+    """Subjects' source ids and ids: loaded ones, and with `staged` those of imports still loading too."""
+    subjects = Subject.objects.filter(program_id=program_id)
+    if not staged:
+        subjects = subjects.filter(batch__status=ImportBatch.Status.LOADED)
+    return frame_from(subjects, {"source_id": pl.String, "id": pl.Int64})
 
 
-@action("analysis.records_import")
 def records_import(
     *,
     actor: Actor,
@@ -61,7 +64,12 @@ def records_import(
     file_name: str = "",
     mapping_name: str = "",
 ) -> ImportBatch:
-    """Load a people or events export whole, or not at all; raises ValidationError listing bad rows."""
+    """Load a people or events export whole, or not at all; raises ValidationError listing bad rows.
+
+    Not one transaction: the file is checked first, its rows are inserted in short transactions
+    under a staged batch that readers skip, and one brief transaction makes it loaded
+    (offramp/analysis/staging.py), so the database's write lock is never held for the whole file.
+    """
     actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
     file = file_name or Path(path).name
     try:
@@ -72,49 +80,55 @@ def records_import(
     if table.height == 0:
         raise ValidationError(ERR_EMPTY_FILE)
     program_id = actor.program_id
-    existing = _existing_source_ids(program_id)
-    if mapping.table == "people":
-        wrong = table.join(existing, on="source_id", how="semi")
-        message = ERR_EXISTING_SOURCE_ID
-    else:
-        table = table.join(existing.rename({"id": "subject_id"}), on="source_id", how="left")
-        wrong = table.filter(pl.col("subject_id").is_null())
-        message = ERR_UNKNOWN_SOURCE_ID
-    if wrong.height:
-        column = mapping.columns["source_id"]
-        problems = [
-            Problem(message.format(value=v), file=file, where=line, field="source_id", column=column)
-            for line, v in wrong.select("line", "source_id").head(MAX_SHOWN).iter_rows()
-        ]
-        raise ValidationError(InvalidFile(problems, total=wrong.height).messages)
-    batch = ImportBatch.objects.create(
-        program_id=program_id,
-        table=mapping.table,
-        file_name=file[:255],
-        sha256=_sha256(Path(path)),
-        rows=table.height,
-        mapping=mapping_text,
-        source=source[:200],
-        created_by=actor.user if actor.user_id else None,
-    )
-    if mapping.table == "people":
-        _insert_subjects(batch, table)
-        links = _propose_links(program_id, batch)
-    else:
-        _insert_events(batch, table)
-        links = 0
-    audit_record(
-        actor=actor,
-        action=Action.CREATE,
-        object_type="ImportBatch",
-        object_id=batch.pk,
-        detail={
-            "table": batch.table,
-            "rows": batch.rows,
-            "sha256": batch.sha256,
-            "links_proposed": links,
-        },
-    )
+    with trusted("analysis.records_import"):
+        staging.stale_batches_discard(program_id)
+        if mapping.table == "people":
+            wrong = table.join(_existing_source_ids(program_id, staged=True), on="source_id", how="semi")
+            message = ERR_EXISTING_SOURCE_ID
+        else:
+            existing = _existing_source_ids(program_id).rename({"id": "subject_id"})
+            table = table.join(existing, on="source_id", how="left")
+            wrong = table.filter(pl.col("subject_id").is_null())
+            message = ERR_UNKNOWN_SOURCE_ID
+        if wrong.height:
+            column = mapping.columns["source_id"]
+            problems = [
+                Problem(message.format(value=v), file=file, where=line, field="source_id", column=column)
+                for line, v in wrong.select("line", "source_id").head(MAX_SHOWN).iter_rows()
+            ]
+            raise ValidationError(InvalidFile(problems, total=wrong.height).messages)
+        batch = staging.batch_stage(
+            program_id=program_id,
+            table=mapping.table,
+            file_name=file[:255],
+            sha256=_sha256(Path(path)),
+            rows=table.height,
+            mapping=mapping_text,
+            source=source[:200],
+            created_by=actor.user if actor.user_id else None,
+        )
+        try:
+            if mapping.table == "people":
+                staging.subjects_insert(batch, table)
+                links = _propose_links(program_id, batch)
+            else:
+                staging.events_insert(batch, table)
+                links = []
+            detail = {"table": batch.table, "rows": batch.rows, "sha256": batch.sha256}
+            staging.batch_publish(
+                batch,
+                links,
+                lambda: audit_record(
+                    actor=actor,
+                    action=Action.CREATE,
+                    object_type="ImportBatch",
+                    object_id=batch.pk,
+                    detail={**detail, "links_proposed": len(links)},
+                ),
+            )
+        except BaseException:
+            staging.batch_discard(batch.pk)
+            raise
     return batch
 
 
@@ -156,7 +170,7 @@ def legal_events_add(*, actor: Actor, events: list[dict], source: str) -> Import
             mapping="",
             source=source[:200],
         )
-        _insert_events(batch, table.drop("index"))
+        staging.events_insert(batch, table.drop("index"))
         audit_record(
             actor=actor,
             action=Action.CREATE,
@@ -167,39 +181,9 @@ def legal_events_add(*, actor: Actor, events: list[dict], source: str) -> Import
     return batch
 
 
-def _insert_subjects(batch: ImportBatch, table: pl.DataFrame) -> None:
-    text_fields = [f.name for f in Subject._meta.concrete_fields if f.get_internal_type() == "CharField"]
-    cols = [c for c in table.columns if c != "line"]
-    for chunk in table.select(cols).iter_slices(INSERT_BATCH):
-        Subject.objects.bulk_create(
-            [
-                Subject(
-                    program_id=batch.program_id,
-                    batch=batch,
-                    **{k: ("" if v is None and k in text_fields else v) for k, v in row.items()},
-                )
-                for row in chunk.iter_rows(named=True)
-            ]
-        )
-
-
-def _insert_events(batch: ImportBatch, table: pl.DataFrame) -> None:
-    cols = [c for c in ("subject_id", "date", "kind", "days", "index_related") if c in table.columns]
-    for chunk in table.select(cols).iter_slices(INSERT_BATCH):
-        LegalEvent.objects.bulk_create(
-            [
-                LegalEvent(
-                    program_id=batch.program_id,
-                    batch=batch,
-                    **{k: (False if k == "index_related" and v is None else v) for k, v in row.items()},
-                )
-                for row in chunk.iter_rows(named=True)
-            ]
-        )
-
-
-def _propose_links(program_id: int, batch: ImportBatch) -> int:
-    """Identifier links are accepted (the identifier is the evidence); name and DOB links await review."""
+def _propose_links(program_id: int, batch: ImportBatch) -> list[SubjectLink]:
+    """Identifier links are accepted (the identifier is the evidence); name and DOB links await review.
+    Returned unsaved: they are saved with the batch's final commit."""
     subjects = frame_from(
         Subject.objects.filter(batch=batch),
         {
@@ -236,24 +220,18 @@ def _propose_links(program_id: int, batch: ImportBatch) -> int:
         subjects=subjects, persons=pl.concat([persons, aliases.select(persons.columns)]), referrals=referrals
     )
     now = timezone.now()
-    SubjectLink.objects.bulk_create(
-        [
-            SubjectLink(
-                program_id=program_id,
-                subject_id=c.subject_id,
-                person_id=c.person_id,
-                method=c.method,
-                score=c.score,
-                status=SubjectLink.Status.ACCEPTED
-                if c.method == "identifier"
-                else SubjectLink.Status.PROPOSED,
-                decided_at=now if c.method == "identifier" else None,
-            )
-            for c in found
-        ],
-        batch_size=INSERT_BATCH,
-    )
-    return len(found)
+    return [
+        SubjectLink(
+            program_id=program_id,
+            subject_id=c.subject_id,
+            person_id=c.person_id,
+            method=c.method,
+            score=c.score,
+            status=SubjectLink.Status.ACCEPTED if c.method == "identifier" else SubjectLink.Status.PROPOSED,
+            decided_at=now if c.method == "identifier" else None,
+        )
+        for c in found
+    ]
 
 
 @action("analysis.link_decide")

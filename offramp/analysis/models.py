@@ -20,7 +20,14 @@ class ImportBatch(ProgramScoped):
         PEOPLE = "people", "People (participants and comparison pool)"
         EVENTS = "events", "Legal-system events"
 
+    class Status(models.TextChoices):
+        # A file's rows are inserted in short transactions under a staged batch, which every reader
+        # skips; one brief final transaction marks the batch loaded (offramp/analysis/staging.py).
+        STAGED = "staged", "Loading"
+        LOADED = "loaded", "Loaded"
+
     table = models.CharField(max_length=16, choices=Table.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.LOADED)
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     rows = models.PositiveIntegerField()

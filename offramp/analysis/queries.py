@@ -58,7 +58,9 @@ def deidentified_data(actor: Actor, *, arms: tuple[str, ...]) -> AnalysisData:
     program = actor.program
     with trusted("analysis.deidentified_data"):
         subjects = frame_from(
-            Subject.objects.filter(program_id=program.pk, arm__in=arms).order_by("pk"),
+            Subject.objects.filter(
+                program_id=program.pk, arm__in=arms, batch__status=ImportBatch.Status.LOADED
+            ).order_by("pk"),
             {
                 "id": pl.Int64,
                 "arm": pl.String,
@@ -83,7 +85,9 @@ def deidentified_data(actor: Actor, *, arms: tuple[str, ...]) -> AnalysisData:
             {"person_id": pl.Int64, "referred_at": pl.Datetime("us", "UTC")},
         )
         events = frame_from(
-            LegalEvent.objects.filter(program_id=program.pk, subject__arm__in=arms),
+            LegalEvent.objects.filter(
+                program_id=program.pk, subject__arm__in=arms, batch__status=ImportBatch.Status.LOADED
+            ),
             {
                 "subject_id": pl.Int64,
                 "date": pl.Date,
@@ -93,7 +97,7 @@ def deidentified_data(actor: Actor, *, arms: tuple[str, ...]) -> AnalysisData:
             },
         )
         batches = list(
-            ImportBatch.objects.filter(program_id=program.pk).values(
+            ImportBatch.objects.filter(program_id=program.pk, status=ImportBatch.Status.LOADED).values(
                 "id", "table", "file_name", "sha256", "rows", "source", "created_at"
             )
         )
@@ -210,7 +214,9 @@ def import_summary(actor: Actor) -> dict:
     """Counts of what has been imported, for the project manager's import page."""
     actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
     with trusted("analysis.import_summary"):
-        batches = list(ImportBatch.objects.filter(program_id=actor.program_id)[:20])
+        batches = list(
+            ImportBatch.objects.filter(program_id=actor.program_id, status=ImportBatch.Status.LOADED)[:20]
+        )
         links = {
             status: SubjectLink.objects.filter(program_id=actor.program_id, status=status).count()
             for status in SubjectLink.Status.values

@@ -23,7 +23,7 @@ from offramp.access.consent import consents_covering
 from offramp.access.models import AuditEntry, Consent
 from offramp.access.policy import Category, Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
-from offramp.analysis.models import LegalEvent, SubjectLink
+from offramp.analysis.models import ImportBatch, LegalEvent, SubjectLink
 from offramp.cases.models import OPEN_STATUSES, Case
 from offramp.legal.models import LegalStatement, ProsecutorNote
 
@@ -188,7 +188,10 @@ def legal_case_get(actor: Actor, case_id: int) -> LegalView:
         events = [
             (_kind_label(e.kind), e.date, e.days)
             for e in LegalEvent.objects.filter(
-                program_id=actor.program_id, subject_id__in=linked, date__gt=case.opened_at.date()
+                program_id=actor.program_id,
+                subject_id__in=linked,
+                date__gt=case.opened_at.date(),
+                batch__status=ImportBatch.Status.LOADED,  # not an events file still loading
             ).order_by("-date", "-id")
         ]
         notes = list(ProsecutorNote.objects.filter(case=case).select_related("by"))

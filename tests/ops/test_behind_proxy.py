@@ -149,9 +149,11 @@ def totp_now() -> str:
     return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """offramp serve (production, behind a proxy) with an administrator, and nginx in front of it."""
+@pytest.fixture(scope="module", params=[("gunicorn", "2"), ("waitress", "1")], ids=["gunicorn", "waitress"])
+def site(request, tmp_path_factory):
+    """offramp serve (production, behind a proxy) with an administrator, and nginx in front of it: gunicorn
+    with two processes, and waitress in one."""
+    server, processes = request.param
     tmp_path = tmp_path_factory.mktemp("proxy")
     if not Path(NGINX).exists():
         pytest.fail("nginx was not found: scripts/test installs Debian's nginx for this test", pytrace=False)
@@ -194,9 +196,8 @@ def site(tmp_path_factory):
     conf = nginx_conf(
         proxy, https_port=https_port, http_port=http_port, app_port=app_port, cert=cert, key=key
     )
-    with offramp_process(
-        "serve", "--port", str(app_port), env=env, port=app_port, log=tmp_path / "serve.log"
-    ):
+    serve = ("serve", "--port", str(app_port), "--server", server, "--processes", processes)
+    with offramp_process(*serve, env=env, port=app_port, log=tmp_path / "serve.log"):
         nginx = subprocess.Popen([NGINX, "-p", str(proxy), "-c", str(conf)], stderr=subprocess.PIPE)  # noqa: S603
         try:
             wait_for_port(https_port, process=nginx)

@@ -55,6 +55,7 @@ class Command(BaseCommand):
         )
         worker.start()
         try:
-            call_command("serve", port=port)
+            # One waitress process: gunicorn's master reaps every child, the supervised worker's too.
+            call_command("serve", port=port, server="waitress")
         finally:
             worker.stop()
