@@ -4,9 +4,12 @@ second file, the cases' contacts (offramp/bulk/contacts.py). Read with the share
 file per file (offramp/files), like the records import.
 
 Whole or not at all: every problem of both files is named by line and field before anything is
-written, and a dry run only reports. A row whose person is likely already in the program (the same date
-of birth and a tolerant name match, as the officer's lookup) is linked to that person, and listed for
-review, instead of making them twice.
+written, and a dry run only reports. A row whose person is already in the program by identity (the same
+legal name, normalised, and the same date of birth) joins that person instead of making them twice. A row
+that only *may* be someone the program knows (the same date of birth and a tolerant name match, as the
+officer's lookup, on a name, preferred name or alias) is never joined silently: it is a problem of its
+row naming the people it may be, so nothing loads until the file says which: the person's legal name as
+offramp has it (to join them), or `new_person` yes (someone else, made as a new person).
 """
 
 import datetime as dt
@@ -47,6 +50,7 @@ CASELOAD = Schema(
         Field("exit_reason", "choice", choices=tuple(r for r in ExitReason.values)),
         Field("consent_prosecutor_on", "date"),
         Field("consent_hmis_on", "date"),
+        Field("new_person", "bool"),
     ),
 )
 ERR_MANAGER = "{value!r} is not a case manager of this program"
@@ -56,13 +60,18 @@ ERR_BEFORE_OPEN = "is before the case was opened"
 ERR_NOTES = "contact notes can be imported only by a role that may read them (a case supervisor)"
 ERR_PART2 = "substance-use notes can be imported only by a role that may read them (a case supervisor)"
 IMPORTED = "Imported from the program's previous system"
+ERR_POSSIBLE_MATCH = (
+    "may be a person the program already knows ({people}, same date of birth and a similar name): to join "
+    "them, give their legal name as offramp has it; if this is someone else, set new_person to yes"
+)
 
 
 @dataclass
 class ImportReport:
     rows: int = 0
     people_created: int = 0
-    linked: list[tuple[int, int]] = field(default_factory=list)  # (line, existing person id) to review
+    joined: list[tuple[int, int]] = field(default_factory=list)  # (line, person id): same identity
+    possible: list[tuple[int, list[int]]] = field(default_factory=list)  # (line, person ids): refused
     contacts: int = 0
     problems: list[str] = field(default_factory=list)
     loaded: bool = False
@@ -153,7 +162,7 @@ def program_import(
         report.problems = problems
         return report
     report.rows = frame.height
-    say(0, frame.height, "Checking every row")
+    say(0, frame.height, "Checking every row and matching people already known to the program")
     user_model = get_user_model()
     managers = {
         m.user.get_username(): m.user
@@ -167,36 +176,31 @@ def program_import(
         opened = dict(zip(frame["source_id"].to_list(), frame["opened_on"].to_list(), strict=True))
         found += contact_problems(contact_frame, opened, contact_file, contact_mapping)
         found += _note_access(actor, contact_frame, contact_file)
+    rows = list(frame.iter_rows(named=True))
+    with trusted("bulk.program_import"):
+        known = _known_people(actor, {d for d in frame["date_of_birth"].to_list() if d})
+    people, new_people = _people_for(actor, rows, known, report)
+    for line, ids in report.possible:
+        people_said = ", ".join(f"person {pid}" for pid in ids)
+        found.append(
+            Problem(
+                ERR_POSSIBLE_MATCH.format(people=people_said),
+                file=file,
+                where=line,
+                field="last_name",
+                column=mapping.columns.get("last_name", ""),
+            )
+        )
     if found:
         report.problems = InvalidFile(found, total=len(found)).messages
         return report
     zone = actor.program.zone
-    say(0, frame.height, "Matching people already known to the program")
+    say(0, frame.height, "Storing people, cases and consents")
     with transaction.atomic(), trusted("bulk.program_import"):
-        known = _known_people(actor, {d for d in frame["date_of_birth"].to_list() if d})
-        rows = list(frame.iter_rows(named=True))
-        people: dict[int, Person] = {}
-        new_people = []
-        for row in rows:
-            match = _match(known.get(row["date_of_birth"], []), row)
-            if match is not None:
-                report.linked.append((row["line"], match.pk))
-                people[row["line"]] = match
-            else:
-                person = Person(
-                    program_id=actor.program_id,
-                    legal_first_name=row.get("first_name") or "",
-                    legal_last_name=row["last_name"],
-                    date_of_birth=row["date_of_birth"],
-                    created_by=actor.user if actor.user_id else None,
-                )
-                people[row["line"]] = person
-                new_people.append(person)
         report.people_created = len(new_people)
         if dry_run:
             transaction.set_rollback(True)
             return report
-        say(0, frame.height, "Storing people, cases and consents")
         Person.objects.bulk_create(new_people, batch_size=2000)
         cases = [
             Case(
@@ -267,7 +271,7 @@ def program_import(
                 "cases": len(cases),
                 "consents": len(consents),
                 "contacts": report.contacts,
-                "linked_for_review": [{"line": line, "person_id": pid} for line, pid in report.linked],
+                "joined_same_identity": [{"line": line, "person_id": pid} for line, pid in report.joined],
             },
         )
     return report
@@ -286,10 +290,47 @@ def _known_people(actor: Actor, days: set) -> dict:
     return found
 
 
-def _match(candidates: list, row: dict) -> Person | None:
-    best, best_score = None, names.MATCH_THRESHOLD
-    for person, known in candidates:
-        score = names.name_score(row.get("first_name") or "", row["last_name"], known)
-        if score >= best_score:
-            best, best_score = person, score
-    return best
+def _identity(first: str, last: str, born) -> tuple:
+    return names.normalise(first), names.normalise(last), born
+
+
+def _people_for(actor: Actor, rows: list[dict], known: dict, report: ImportReport) -> tuple[dict, list]:
+    """line -> the Person each row is (existing or new, unsaved), and the new ones. A row with a possible
+    match and no `new_person` is listed in `report.possible` (and has no person)."""
+    people: dict[int, Person] = {}
+    new_people: list[Person] = []
+    made: dict[tuple, Person] = {}  # rows of this file with one identity are one new person
+    for row in rows:
+        first, last, born = row.get("first_name") or "", row["last_name"], row["date_of_birth"]
+        identity = _identity(first, last, born)
+        candidates = known.get(born, []) if born else []
+        same = [
+            p
+            for p, _names in candidates
+            if _identity(p.legal_first_name, p.legal_last_name, born) == identity
+        ]
+        if len(same) == 1:
+            report.joined.append((row["line"], same[0].pk))
+            people[row["line"]] = same[0]
+            continue
+        possible = same or _matches(candidates, first, last)
+        if possible and not row.get("new_person"):
+            report.possible.append((row["line"], sorted(p.pk for p in possible)))
+            continue
+        if born and identity in made:
+            people[row["line"]] = made[identity]
+            continue
+        person = Person(
+            program_id=actor.program_id,
+            legal_first_name=first,
+            legal_last_name=last,
+            date_of_birth=born,
+            created_by=actor.user if actor.user_id else None,
+        )
+        made[identity] = people[row["line"]] = person
+        new_people.append(person)
+    return people, new_people
+
+
+def _matches(candidates: list, first: str, last: str) -> list[Person]:
+    return [p for p, known in candidates if names.name_score(first, last, known) >= names.MATCH_THRESHOLD]

@@ -59,7 +59,7 @@ def program_import_task(
         done=report.rows,
         total=report.rows,
         message=f"Imported {report.rows:,} cases, {report.people_created:,} new people, "
-        f"{len(report.linked):,} linked to people already known (listed in the audit log for review), "
+        f"{len(report.joined):,} joined to people already known (same legal name and date of birth), "
         f"{report.contacts:,} contacts.",
     )
     return {"rows": report.rows, "people_created": report.people_created, "contacts": report.contacts}

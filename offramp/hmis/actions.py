@@ -2,9 +2,9 @@
 the HMIS lead go in, each is written to the disclosure ledger, and the export is audited.
 
 A participant goes in (the Client file) when an active consent to the HMIS lead covers identity; their
-enrollments (cases) and exits go in only when the consent also covers the case record. Files written:
-Export, Organization, Project, Client, Enrollment and Exit, the ones offramp holds data for; every
-other file of the format needs data offramp does not keep (income, health, living situation).
+enrollments (cases), exits and outcome snapshots (CurrentLivingSituation, IncomeBenefits,
+EmploymentEducation: offramp/hmis/records.py) go in only when the consent also covers the case record.
+docs/hmis.md lists every file of the format, written or not held and why.
 """
 
 import datetime as dt
@@ -21,19 +21,19 @@ from offramp.access.consent import consents_covering
 from offramp.access.models import Consent
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
-from offramp.cases.models import Case, ExitReason, Status
+from offramp.cases.models import Case, OutcomeSnapshot, Status
 from offramp.files.cells import csv_dict_writer
 from offramp.hmis import spec
+from offramp.hmis.records import destination, snapshot_rows
 from offramp.people.hmis import RACE_FIELDS
 from offramp.people.models import Person
 
 SOFTWARE = "offramp"
 DESCRIPTION = "HMIS CSV export: client identity and demographics"
-DESCRIPTION_CASES = "HMIS CSV export: client identity, demographics, enrollments and exits"
-DESTINATIONS = {
-    ExitReason.DECEASED: spec.DESTINATION_DECEASED[1],
-    ExitReason.LONG_TERM_INCARCERATION: spec.DESTINATION_JAIL[1],
-}
+DESCRIPTION_CASES = (
+    "HMIS CSV export: client identity, demographics, enrollments, exits, living situation, "
+    "income and benefits, health insurance and employment"
+)
 
 
 def _day(moment) -> str:
@@ -79,6 +79,11 @@ def hmis_export(
         records = consents_covering(person_ids=set(identity), category=Category.CASE_RECORD, **hmis)
         people = list(Person.objects.filter(program_id=program.pk, pk__in=list(identity)).order_by("pk"))
         shared_cases = [c for c in cases if c.person_id in records]
+        snapshots: dict[int, list[OutcomeSnapshot]] = {c.pk: [] for c in shared_cases}
+        for snapshot in OutcomeSnapshot.objects.filter(
+            program_id=program.pk, case_id__in=list(snapshots), as_of__lte=end
+        ).order_by("case_id", "as_of", "pk"):
+            snapshots[snapshot.case_id].append(snapshot)
         common = {"UserID": user_id, "ExportID": export_id}
         files = {
             "Export": [
@@ -120,6 +125,17 @@ def hmis_export(
                     **common,
                 }
             ],
+            "HMISParticipation": [
+                {
+                    "HMISParticipationID": f"HP-{program.pk}",
+                    "ProjectID": project_id,
+                    "HMISParticipationType": spec.HMIS_PARTICIPATING[1],
+                    "HMISParticipationStatusStartDate": _day(program.created_at),
+                    "DateCreated": _at(program.created_at),
+                    "DateUpdated": _at(program.created_at),
+                    **common,
+                }
+            ],
             "Client": [_client(p, common) for p in people],
             "Enrollment": [
                 {
@@ -141,7 +157,7 @@ def hmis_export(
                     "EnrollmentID": f"E{c.pk}",
                     "PersonalID": c.person_id,
                     "ExitDate": _day(c.status_changed_at),
-                    "Destination": DESTINATIONS.get(c.exit_reason, spec.DESTINATION_NOT_COLLECTED[1]),
+                    "Destination": destination(c, snapshots[c.pk]),
                     "DateCreated": _at(c.status_changed_at),
                     "DateUpdated": _at(c.status_changed_at),
                     **common,
@@ -149,7 +165,13 @@ def hmis_export(
                 for c in shared_cases
                 if c.status == Status.EXITED and c.status_changed_at < until
             ],
+            "CurrentLivingSituation": [],
+            "IncomeBenefits": [],
+            "EmploymentEducation": [],
         }
+        for c in shared_cases:
+            for name, rows in snapshot_rows(c, snapshots[c.pk], common).items():
+                files[name].extend(rows)
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, rows in files.items():
                 archive.writestr(f"{name}.csv", _csv(spec.HEADERS[name], rows))

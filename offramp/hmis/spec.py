@@ -213,6 +213,134 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "DateDeleted",
         "ExportID",
     ),
+    "HMISParticipation": (
+        "HMISParticipationID",
+        "ProjectID",
+        "HMISParticipationType",
+        "HMISParticipationStatusStartDate",
+        "HMISParticipationStatusEndDate",
+        "DateCreated",
+        "DateUpdated",
+        "UserID",
+        "DateDeleted",
+        "ExportID",
+    ),
+    "CurrentLivingSituation": (
+        "CurrentLivingSitID",
+        "EnrollmentID",
+        "PersonalID",
+        "InformationDate",
+        "CurrentLivingSituation",
+        "CLSSubsidyType",
+        "VerifiedBy",
+        "LeaveSituation14Days",
+        "SubsequentResidence",
+        "ResourcesToObtain",
+        "LeaseOwn60Day",
+        "MovedTwoOrMore",
+        "LocationDetails",
+        "DateCreated",
+        "DateUpdated",
+        "UserID",
+        "DateDeleted",
+        "ExportID",
+    ),
+    "IncomeBenefits": (
+        "IncomeBenefitsID",
+        "EnrollmentID",
+        "PersonalID",
+        "InformationDate",
+        "IncomeFromAnySource",
+        "TotalMonthlyIncome",
+        "Earned",
+        "EarnedAmount",
+        "Unemployment",
+        "UnemploymentAmount",
+        "SSI",
+        "SSIAmount",
+        "SSDI",
+        "SSDIAmount",
+        "VADisabilityService",
+        "VADisabilityServiceAmount",
+        "VADisabilityNonService",
+        "VADisabilityNonServiceAmount",
+        "PrivateDisability",
+        "PrivateDisabilityAmount",
+        "WorkersComp",
+        "WorkersCompAmount",
+        "TANF",
+        "TANFAmount",
+        "GA",
+        "GAAmount",
+        "SocSecRetirement",
+        "SocSecRetirementAmount",
+        "Pension",
+        "PensionAmount",
+        "ChildSupport",
+        "ChildSupportAmount",
+        "Alimony",
+        "AlimonyAmount",
+        "OtherIncomeSource",
+        "OtherIncomeAmount",
+        "OtherIncomeSourceIdentify",
+        "BenefitsFromAnySource",
+        "SNAP",
+        "WIC",
+        "TANFChildCare",
+        "TANFTransportation",
+        "OtherTANF",
+        "OtherBenefitsSource",
+        "OtherBenefitsSourceIdentify",
+        "InsuranceFromAnySource",
+        "Medicaid",
+        "NoMedicaidReason",
+        "Medicare",
+        "NoMedicareReason",
+        "SCHIP",
+        "NoSCHIPReason",
+        "VHAServices",
+        "NoVHAReason",
+        "EmployerProvided",
+        "NoEmployerProvidedReason",
+        "COBRA",
+        "NoCOBRAReason",
+        "PrivatePay",
+        "NoPrivatePayReason",
+        "StateHealthIns",
+        "NoStateHealthInsReason",
+        "IndianHealthServices",
+        "NoIndianHealthServicesReason",
+        "OtherInsurance",
+        "OtherInsuranceIdentify",
+        "ADAP",
+        "NoADAPReason",
+        "RyanWhiteMedDent",
+        "NoRyanWhiteReason",
+        "ConnectionWithSOAR",
+        "DataCollectionStage",
+        "DateCreated",
+        "DateUpdated",
+        "UserID",
+        "DateDeleted",
+        "ExportID",
+    ),
+    "EmploymentEducation": (
+        "EmploymentEducationID",
+        "EnrollmentID",
+        "PersonalID",
+        "InformationDate",
+        "LastGradeCompleted",
+        "SchoolStatus",
+        "Employed",
+        "EmploymentType",
+        "NotEmployedReason",
+        "DataCollectionStage",
+        "DateCreated",
+        "DateUpdated",
+        "UserID",
+        "DateDeleted",
+        "ExportID",
+    ),
 }
 
 # Codes offramp writes, each with its HMIS list (list code, code, label).
@@ -230,6 +358,35 @@ DESTINATION_NOT_COLLECTED = ("3.12", 99, "Data not collected")
 DESTINATION_DECEASED = ("3.12", 24, "Deceased")
 DESTINATION_JAIL = ("3.12", 207, "Jail, prison or juvenile detention facility")
 DESTINATION_OTHER = ("3.12", 17, "Other")
+DESTINATION_NO_EXIT_INTERVIEW = ("3.12", 30, "No exit interview completed")
+DESTINATION_FAMILY_TEMPORARY = (
+    "3.12",
+    312,
+    "Staying or living with family, temporary tenure (e.g. room, apartment or house)",
+)
+DESTINATION_FRIENDS_TEMPORARY = (
+    "3.12",
+    313,
+    "Staying or living with friends, temporary tenure (e.g. room apartment or house)",
+)
+# Every Destination code (list 3.12): a living situation (list 4.12) with the same code is one.
+DESTINATION_CODES = frozenset(
+    {8, 9, 17, 24, 30, 99, 101, 116, 118, 204, 205, 206, 207, 215, 225, 302, 312, 313, 314, 327, 329}
+    | {332, 410, 411, 421, 422, 423, 426, 435}
+)
+HMIS_PARTICIPATING = ("2.08.1", 1, "HMIS Participating")
+ANY_NO = ("1.8", 0, "No")  # IncomeFromAnySource, BenefitsFromAnySource, InsuranceFromAnySource, Employed
+ANY_YES = ("1.8", 1, "Yes")
+ANY_NOT_COLLECTED = ("1.8", 99, "Data not collected")
+STAGE_ENTRY = ("5.03.1", 1, "Project entry")
+STAGE_UPDATE = ("5.03.1", 2, "Update")
+STAGE_EXIT = ("5.03.1", 3, "Project exit")
+EMPLOYMENT_FULL_TIME = ("R6.A", 1, "Full-time")
+EMPLOYMENT_PART_TIME = ("R6.A", 2, "Part-time")
+EMPLOYMENT_SPORADIC = ("R6.A", 3, "Seasonal / sporadic (including day labor)")
+NOT_EMPLOYED_LOOKING = ("R6.B", 1, "Looking for work")
+NOT_EMPLOYED_UNABLE = ("R6.B", 2, "Unable to work")
+NOT_EMPLOYED_NOT_LOOKING = ("R6.B", 3, "Not looking for work")
 CODES = (
     SOURCE_TYPE_STANDALONE,
     EXPORT_PERIOD_REPORTING,
@@ -244,6 +401,22 @@ CODES = (
     DESTINATION_DECEASED,
     DESTINATION_JAIL,
     DESTINATION_OTHER,
+    DESTINATION_NO_EXIT_INTERVIEW,
+    DESTINATION_FAMILY_TEMPORARY,
+    DESTINATION_FRIENDS_TEMPORARY,
+    HMIS_PARTICIPATING,
+    ANY_NO,
+    ANY_YES,
+    ANY_NOT_COLLECTED,
+    STAGE_ENTRY,
+    STAGE_UPDATE,
+    STAGE_EXIT,
+    EMPLOYMENT_FULL_TIME,
+    EMPLOYMENT_PART_TIME,
+    EMPLOYMENT_SPORADIC,
+    NOT_EMPLOYED_LOOKING,
+    NOT_EMPLOYED_UNABLE,
+    NOT_EMPLOYED_NOT_LOOKING,
 )
 CSV_VERSION = "2026"
 DATE = "%Y-%m-%d"

@@ -73,7 +73,7 @@ def test_a_clean_check_says_what_would_be_made_and_writes_nothing(world, login):
     before = _counts(world)
     response = _post(client, _rows(3, world.users[Role.CASE_MANAGER].username))
     assert response.status_code == 200
-    assert "3 cases, 3 new people, 0 linked" in " ".join(response.content.decode().split())
+    assert "3 cases, 3 new people, 0 joined" in " ".join(response.content.decode().split())
     assert _counts(world) == before and not AuditEntry.objects.filter(object_type="ProgramImport").exists()
 
 
@@ -121,7 +121,7 @@ def test_the_import_runs_in_the_worker_with_progress_and_removes_the_uploads(wor
     done = client.get(reverse("jobs:progress", args=[job.pk])).json()
     assert (done["status"], done["done"], done["total"]) == ("Successful", 5, 5)
     assert (
-        done["message"].startswith("Imported 5 cases, 5 new people, 0 linked")
+        done["message"].startswith("Imported 5 cases, 5 new people, 0 joined")
         and "1 contacts" in done["message"]
     )
     people, cases, _consents = _counts(world)

@@ -49,11 +49,11 @@ class Command(BaseCommand):
         )
         if report.problems:
             raise CommandError("Nothing was imported:\n" + "\n".join(report.problems))
-        for line, person_id in report.linked:
-            self.stdout.write(f"line {line}: linked to existing person {person_id} (review)")
+        for line, person_id in report.joined:
+            self.stdout.write(f"line {line}: joins person {person_id} (same legal name and date of birth)")
         verb = "Would import" if dry_run else "Imported"
         contacts_said = f", {report.contacts} contacts" if contacts and not dry_run else ""
         self.stdout.write(
-            f"{verb} {report.rows} cases, {report.people_created} new people, {len(report.linked)} linked"
+            f"{verb} {report.rows} cases, {report.people_created} new people, {len(report.joined)} joined"
             f"{contacts_said}."
         )

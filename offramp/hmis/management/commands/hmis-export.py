@@ -41,5 +41,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Wrote {out}: {counts['Client']} clients, {counts['Enrollment']} enrollments, "
-            f"{counts['Exit']} exits ({counts['left_out']} participants without an HMIS consent left out)."
+            f"{counts['Exit']} exits, {counts['CurrentLivingSituation']} snapshots "
+            f"({counts['left_out']} participants without an HMIS consent left out)."
         )
