@@ -1,12 +1,16 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from offramp.access.policy import Category, Scope
+from offramp.files.cells import csv_writer
 from offramp.referrals.models import Door
+from offramp.reports import funder as funder_report
 from offramp.reports import queries
 from offramp.reports.period import FilterError, period_from
+from offramp.reports.quarter import quarter_from
 
 
 @require_GET
@@ -25,3 +29,39 @@ def dashboard(request):
     context = {"period": period, "doors": Door.choices, "params": request.GET}
     context.update(queries.dashboard_for(actor, period))
     return render(request, "reports/dashboard.html", context)
+
+
+def _quarter(request):
+    actor = request.actor
+    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
+    today = timezone.localdate(timezone=actor.program.zone)
+    return quarter_from(request.GET, today=today, zone=actor.program.zone)
+
+
+@require_GET
+@login_required
+def funder(request):
+    """The funder's quarterly measures for one calendar quarter, printable."""
+    try:
+        quarter, period = _quarter(request)
+    except FilterError as error:
+        context = {"error": str(error), "params": request.GET}
+        return render(request, "reports/funder.html", context, status=400)
+    context = {"period": period, "params": request.GET}
+    context.update(funder_report.funder_report_for(request.actor, quarter, period))
+    return render(request, "reports/funder.html", context)
+
+
+@require_GET
+@login_required
+def funder_csv(request):
+    """The funder's measures as a CSV laid out like the questionnaire; audited like the page."""
+    try:
+        quarter, period = _quarter(request)
+    except FilterError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    report = funder_report.funder_report_for(request.actor, quarter, period, view="funder_csv")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="funder-measures-{quarter}.csv"'
+    csv_writer(response).writerows(funder_report.csv_rows(report))
+    return response

@@ -25,6 +25,8 @@ PAGES = {
     "cases:detail": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:overview": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
     "reports:dashboard": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
+    "reports:funder": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
+    "reports:funder_csv": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
     "cases:plan": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:assessments": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:assessment_new": (Category.CASE_RECORD, Scope.OWN, "case_team"),
