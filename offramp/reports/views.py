@@ -1,14 +1,16 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from offramp.access.policy import Category, Scope
 from offramp.files.cells import csv_writer
 from offramp.referrals.models import Door
+from offramp.reports import council, council_actions, council_files, queries, tasks
 from offramp.reports import funder as funder_report
-from offramp.reports import queries
+from offramp.reports.forms import CouncilReportForm
 from offramp.reports.period import FilterError, period_from
 from offramp.reports.quarter import quarter_from
 
@@ -64,4 +66,52 @@ def funder_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="funder-measures-{quarter}.csv"'
     csv_writer(response).writerows(funder_report.csv_rows(report))
+    return response
+
+
+def _council_actor(request):
+    actor = request.actor
+    council.require_roles(actor)
+    return actor
+
+
+@login_required
+def council_page(request):
+    """Make a council report from two raw exports (a background task) and the reports made so far."""
+    actor = _council_actor(request)
+    form = CouncilReportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = tasks.council_report_enqueue(
+                actor=actor,
+                arrests=data["arrests"],
+                records=data["records"],
+                arrests_mapping=data["arrests_mapping"],
+                records_mapping=data["records_mapping"],
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            return redirect("jobs:detail", job_id=job.pk)
+    reports = council_actions.council_reports_for(actor)
+    return render(request, "reports/council.html", {"form": form, "errors": errors, "reports": reports})
+
+
+@require_GET
+@login_required
+def council_report(request, report_id: int):
+    """One council report, printable."""
+    saved = council_actions.council_report_for(_council_actor(request), report_id)
+    return render(request, "reports/council_report.html", {"saved": saved, "report": saved.report})
+
+
+@require_GET
+@login_required
+def council_json(request, report_id: int):
+    """Every figure of one council report as JSON; audited as an export."""
+    saved = council_actions.council_report_for(_council_actor(request), report_id, export=True)
+    response = HttpResponse(council_files.report_json(saved.report), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="council-report-{saved.pk}.json"'
     return response
