@@ -1,11 +1,16 @@
-"""The program dashboard's cost as a program grows: queries, median and p95 render time.
+"""The program dashboard's and funder report's cost as a program grows, and the council report end to end.
 
-Run: .venv/bin/python benchmarks/reports_bench.py [--sizes 1000,100000] [--repeat 20]
+Run: .venv/bin/python benchmarks/reports_bench.py [--sizes 1000,100000] [--repeat 20] [--arrests 100000]
 
 Each size gets a fresh SQLite database in a temporary folder, seeded with the demo generator; a
 project manager opens the dashboard (default period: the twelve months to this one, every door)
 `repeat` times after one warm-up. The table gives the query count (which must not grow), the
 median and p95 in milliseconds, and the p95's ratio to the smallest size (target: at most 1.5).
+The funder report (page and CSV) is timed the same way for the last complete quarter. Then, at each
+size, `offramp council-report` runs once on an arrests export of `--arrests` rows (the shipped example's
+rows repeated with fresh incident numbers) and the shipped legal records, after 1,000 synthetic
+evaluation subjects and the example study are loaded; its wall time is the end-to-end figure (goal:
+under a minute).
 """
 
 import argparse
@@ -32,7 +37,12 @@ seed_program(people=int(os.environ["BENCH_PEOPLE"]), seed=1)
 client = Client()
 client.force_login(get_user_model().objects.get(username="projectmanager"))
 result = {}
-pages = (("dashboard", "/program/dashboard/"), ("dashboard_arrests", "/program/dashboard/?door=arrest"))
+pages = (
+    ("dashboard", "/program/dashboard/"),
+    ("dashboard_arrests", "/program/dashboard/?door=arrest"),
+    ("funder", "/program/funder/"),
+    ("funder_csv", "/program/funder/measures.csv"),
+)
 for name, url in pages:
     assert client.get(url).status_code == 200
     times = []
@@ -50,11 +60,44 @@ for name, url in pages:
         "p95": p95,
         "bytes": len(response.content),
     }
+rows = int(os.environ["BENCH_ARRESTS"])
+if rows:
+    import csv, tempfile
+    from pathlib import Path
+    from offramp.analysis.synthetic import seed_evaluation
+    from offramp.programs.models import Program
+    from offramp.reports import council
+
+    program = Program.objects.get(slug="demo")
+    seed_evaluation(program=program, n_people=1000, run=False)
+    referrals = Path(council.__file__).resolve().parents[1] / "referrals" / "examples"
+    with tempfile.TemporaryDirectory() as folder:
+        arrests = Path(folder) / "arrests.csv"
+        example = list(csv.reader((referrals / "cascade_pd_arrests.csv").open()))
+        with arrests.open("w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(example[0])
+            for i in range(rows):
+                row = list(example[1 + i % (len(example) - 1)])
+                row[0] = f"B-{i:09d}"
+                writer.writerow(row)
+        started = time.perf_counter()
+        call_command(
+            "council-report",
+            program="demo",
+            arrests=str(arrests),
+            mapping=str(referrals / "cascade_pd_mapping.toml"),
+            records=str(Path(council.__file__).parent / "examples" / "legal_events.csv"),
+            out=folder,
+            stdout=open(os.devnull, "w"),
+            stderr=open(os.devnull, "w"),
+        )
+        result["council_report"] = {"arrests": rows, "seconds": time.perf_counter() - started}
 print(json.dumps(result))
 """
 
 
-def run(people: int, repeat: int) -> dict:
+def run(people: int, repeat: int, arrests: int) -> dict:
     with tempfile.TemporaryDirectory() as data:
         env = {
             **os.environ,
@@ -62,6 +105,7 @@ def run(people: int, repeat: int) -> dict:
             "OFFRAMP_DATA_DIR": data,
             "BENCH_PEOPLE": str(people),
             "BENCH_REPEAT": str(repeat),
+            "BENCH_ARRESTS": str(arrests),
         }
         env.pop("OFFRAMP_DATABASE_URL", None)
         command = [sys.executable, "-c", CHILD]
@@ -73,17 +117,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--arrests", type=int, default=100_000, help="Rows of the council report's export")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    rows = [(size, run(size, args.repeat)) for size in sizes]
+    rows = [(size, run(size, args.repeat, args.arrests)) for size in sizes]
     base = rows[0][1]
     print(f"{'people':>9} {'page':<18} {'queries':>7} {'median ms':>9} {'p95 ms':>8} {'x p95':>6} {'KB':>6}")
     for size, result in rows:
+        council_run = result.pop("council_report", None)
         for name, r in result.items():
             ratio = r["p95"] / base[name]["p95"]
             print(
                 f"{size:>9,} {name:<18} {r['queries']:>7} {r['median'] * 1000:>9.1f} {r['p95'] * 1000:>8.1f} "
                 f"{ratio:>6.2f} {r['bytes'] / 1024:>6.1f}"
+            )
+        if council_run:
+            print(
+                f"{size:>9,} council-report end to end on {council_run['arrests']:,} arrests: "
+                f"{council_run['seconds']:.1f} s"
             )
 
 

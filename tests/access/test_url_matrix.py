@@ -25,6 +25,8 @@ PAGES = {
     "cases:detail": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:overview": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
     "reports:dashboard": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
+    "reports:funder": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
+    "reports:funder_csv": (Category.CASE_RECORD, Scope.PROGRAM, "list"),
     "cases:plan": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:assessments": (Category.CASE_RECORD, Scope.OWN, "case"),
     "cases:assessment_new": (Category.CASE_RECORD, Scope.OWN, "case_team"),
@@ -143,6 +145,12 @@ OTHER_PAGES = {
     "(tests/legal/test_legal_coordination.py)",
     "cases:snapshot_add": "POST only: an outcome snapshot (case team: own case or program; "
     "tests/cases/test_outcome_snapshots.py)",
+    "reports:council": "the council report needs program configuration, de-identified data and case "
+    "records across the program together, so the project manager only (tests/reports/test_council_page.py)",
+    "reports:council_report": "one stored council report, the project manager only, audited "
+    "(tests/reports/test_council_page.py)",
+    "reports:council_json": "the same report's figures as JSON, audited as an export "
+    "(tests/reports/test_council_page.py)",
 }
 # The integrations API: bearer tokens, never sessions. Every operation x scope x (own, foreign) is
 # enumerated from the OpenAPI document in tests/api/test_api_matrix.py.

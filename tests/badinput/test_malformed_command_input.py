@@ -20,6 +20,7 @@ from tests.referrals.screening_files import publish_seattle
 
 EXAMPLES = EXAMPLES_DIR.parent / "examples"
 ARRESTS, MAPPING = EXAMPLES / "cascade_pd_arrests.csv", EXAMPLES / "cascade_pd_mapping.toml"
+RECORDS = EXAMPLES.parents[1] / "reports" / "examples" / "legal_events.csv"
 NESTED_JSON = "[" * 5000 + "]" * 5000
 NESTED_TOML = "a = " + "[" * 5000 + "]" * 5000
 
@@ -62,6 +63,11 @@ def evaluate(f, study, **kw):
 
 def records(f, file, mapping=str(MAPPING), program="test"):
     return ("import_records", [file], {"mapping": mapping, "program": program})
+
+
+def council(f, **kw):
+    options = {"program": "test", "arrests": str(ARRESTS), "mapping": str(MAPPING), "records": str(RECORDS)}
+    return ("council-report", [], {**options, "out": f["a-folder"] + "/council", **kw})
 
 
 def directory(f, path, program="test"):
@@ -115,6 +121,12 @@ CASES = {
     "directory-not-a-zip": lambda f: directory(f, f["not-a-zip.zip"]),
     "directory-empty-folder": lambda f: directory(f, f["a-folder"]),
     "directory-unknown-program": lambda f: directory(f, f["garbage.json"], program="nowhere"),
+    "council-no-study": lambda f: council(f),
+    "council-garbage-arrests": lambda f: council(f, arrests=f["garbage.csv"]),
+    "council-garbage-records": lambda f: council(f, records=f["events-garbage.csv"]),
+    "council-missing-records": lambda f: council(f, records=f["missing"]),
+    "council-mapping-nested": lambda f: council(f, mapping=f["nested.toml"]),
+    "council-unknown-program": lambda f: council(f, program="nowhere"),
     "restore-missing": lambda f: ("restore", [f["missing"]], {}),
     "restore-garbage": lambda f: ("restore", [f["garbage.csv"]], {}),
 }
