@@ -69,6 +69,9 @@ PAGES = {
     "transitions:referrals": (Category.CASE_RECORD, Scope.OWN, "case"),
     "transitions:referral_new": (Category.CASE_RECORD, Scope.OWN, "case_team"),
     "transitions:referral_update": (Category.CASE_RECORD, Scope.OWN, "service_referral"),
+    # A case's documents: the case team only (tests/documents/test_documents.py).
+    "documents:case": (Category.CASE_RECORD, Scope.OWN, "case_team"),
+    "documents:download": (Category.CASE_RECORD, Scope.OWN, "document"),
 }
 # Pages that show no participant data, with why.
 OTHER_PAGES = {
@@ -141,6 +144,8 @@ OTHER_PAGES = {
     "(legal, own case or program; tests/legal/test_legal_coordination.py)",
     "legal:note": "POST only: the liaison prosecutor's note or decision, under consent "
     "(tests/legal/test_legal_coordination.py)",
+    "documents:upload": "POST only: the case team uploads a document (case team: own case or program; "
+    "tests/documents/test_documents.py)",
     "cases:snapshot_add": "POST only: an outcome snapshot (case team: own case or program; "
     "tests/cases/test_outcome_snapshots.py)",
 }
@@ -170,11 +175,13 @@ PARTICIPANT_KINDS = {
     "service_referral",
     "handoff",
     "legal_case",
+    "document",
 }
 # Forms of the case team (a case manager's own cases, a supervisor's program): roles that only read
 # case records (the project manager) get 404. "assessment" pages take an assessment of the case.
 # "handoff": the case team's side of a warm hand-off, addressed by the case's referral.
-CASE_TEAM_KINDS = ("case_team", "assessment", "service_referral", "handoff")
+# "document": one document of the case, downloaded.
+CASE_TEAM_KINDS = ("case_team", "assessment", "service_referral", "handoff", "document")
 CASE_KINDS = ("case", "referral", "legal_case", *CASE_TEAM_KINDS)
 
 
@@ -221,6 +228,8 @@ def _url(world, name, target):
             return reverse(name, args=[case.pk, _assessment(case).pk])
         if PAGES[name][2] == "service_referral":
             return reverse(name, args=[case.pk, _service_referral(case).pk])
+        if PAGES[name][2] == "document":
+            return reverse(name, args=[case.pk, _document(case).pk])
         by_referral = PAGES[name][2] in ("referral", "handoff")
         return reverse(name, args=[case.referral_id if by_referral else case.pk])
     if PAGES[name][2] == "run":  # a study run in the world's program ("own", "other") or in the other one
@@ -281,6 +290,25 @@ def _service_referral(case):
             area="housing",
             created_at=timezone.now(),
             status_changed_at=timezone.now(),
+        )
+
+
+def _document(case):
+    from django.utils import timezone
+
+    from offramp.access.scope import trusted
+    from offramp.documents.models import Document
+
+    with trusted("tests"):
+        return Document.objects.create(
+            program_id=case.program_id,
+            case=case,
+            kind="letter",
+            name="letter.txt",
+            content_type="text/plain",
+            size=6,
+            content=b"A note",
+            uploaded_at=timezone.now(),
         )
 
 
