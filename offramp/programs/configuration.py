@@ -24,6 +24,7 @@ GROUPS = (
     ("screening", "Screening and equity"),
     ("integrations", "Integrations"),
     ("assessment", "Assessment"),
+    ("retention", "Retention of non-arrest records"),
 )
 GROUP_LABELS = dict(GROUPS)
 
@@ -319,6 +320,32 @@ SETTINGS_LIST = (
         "The HMIS project type code in the HMIS export: 4 Street Outreach, 6 Services Only, 7 Other.",
         low=4,
         high=7,
+    ),
+    Setting(
+        "retention_lapsed_referral_days",
+        "Lapsed referral: remove identifying details after (days)",
+        "retention",
+        "whole",
+        None,
+        "Days after a referral lapsed (its intake never completed and the case closed, or no case was "
+        "opened) before the person's names, date of birth (the year is kept), aliases, contact details "
+        "and free-text notes are removed, if nothing else of theirs is open or on legal hold. "
+        "De-identified counts stay for the evaluation. Run daily and by `offramp retention`.",
+        low=30,
+        high=3650,
+        default_text="kept (nothing removed)",
+    ),
+    Setting(
+        "retention_closed_case_years",
+        "Closed case: remove identifying details after (years)",
+        "retention",
+        "whole",
+        None,
+        "Years after a case closed (exited after intake) before the person's identifying details are "
+        "removed as for a lapsed referral, if nothing else of theirs is open or on legal hold.",
+        low=1,
+        high=75,
+        default_text="kept (nothing removed)",
     ),
     Setting(
         "assessment_questions",

@@ -72,6 +72,8 @@ PAGES = {
     # A case's documents: the case team only (tests/documents/test_documents.py).
     "documents:case": (Category.CASE_RECORD, Scope.OWN, "case_team"),
     "documents:download": (Category.CASE_RECORD, Scope.OWN, "document"),
+    # Legal holds: program configuration and the program's case records, both (the project manager).
+    "retention:holds": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "holds"),
 }
 # Pages that show no participant data, with why.
 OTHER_PAGES = {
@@ -144,6 +146,8 @@ OTHER_PAGES = {
     "(legal, own case or program; tests/legal/test_legal_coordination.py)",
     "legal:note": "POST only: the liaison prosecutor's note or decision, under consent "
     "(tests/legal/test_legal_coordination.py)",
+    "retention:hold_release": "POST only: a project manager releases a legal hold "
+    "(tests/retention/test_retention.py)",
     "documents:upload": "POST only: the case team uploads a document (case team: own case or program; "
     "tests/documents/test_documents.py)",
     "cases:snapshot_add": "POST only: an outcome snapshot (case team: own case or program; "
@@ -176,6 +180,7 @@ PARTICIPANT_KINDS = {
     "handoff",
     "legal_case",
     "document",
+    "holds",
 }
 # Forms of the case team (a case manager's own cases, a supervisor's program): roles that only read
 # case records (the project manager) get 404. "assessment" pages take an assessment of the case.
@@ -214,6 +219,8 @@ def _allowed(role, name, target=None) -> bool:
         if role not in (Role.CASE_MANAGER, Role.CASE_SUPERVISOR):
             return False
         return target == "own" or (target == "other" and scope == Scope.PROGRAM)
+    if kind == "holds":  # sets a hold on a case's person: both categories at program scope
+        return MATRIX[Category.CASE_RECORD][role] == Scope.PROGRAM and target != "foreign"
     if kind == "links":  # reviewing links shows identities and changes the study data: both categories
         return MATRIX[Category.PROGRAM_CONFIG][role] == Scope.PROGRAM and target != "foreign"
     if kind == "referral":  # a referral page opens only for whoever made it: the world's officer

@@ -9,7 +9,18 @@ import pytest
 
 from offramp.cli import help_requested
 
-COMMANDS = ["serve", "worker", "backup", "restore", "demo", "migrate", "createadmin", "seed", "screen"]
+COMMANDS = [
+    "serve",
+    "worker",
+    "backup",
+    "restore",
+    "demo",
+    "migrate",
+    "createadmin",
+    "seed",
+    "screen",
+    "retention",
+]
 
 
 def _bare(*args, cwd, **extra):
