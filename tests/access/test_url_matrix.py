@@ -52,6 +52,7 @@ PAGES = {
     "directory:manage": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
     "directory:export": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
     "sites:settings": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
+    "sites:questions": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
     "referrals:screening": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "import"),
     "referrals:equity": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "screening"),
     "referrals:continuous": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "list"),
