@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "offramp.legal",
     "offramp.sites",
     "offramp.ops",
+    "offramp.documents",
+    "offramp.retention",
 ]
 
 MIDDLEWARE = [

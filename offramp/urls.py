@@ -33,4 +33,6 @@ urlpatterns = [
     path("", include("offramp.planning.urls")),
     path("", include("offramp.legal.urls")),
     path("", include("offramp.sites.urls")),
+    path("", include("offramp.documents.urls")),
+    path("", include("offramp.retention.urls")),
 ]

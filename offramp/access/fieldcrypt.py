@@ -126,6 +126,32 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return seal(value, context=self.crypt_context)
 
 
+class EncryptedBytesField(EncryptedTextField):
+    """Bytes (an uploaded file) stored sealed: base64 inside the sealed text, so `offramp keys rotate`
+    re-seals them like any other field. Reads give the bytes back; empty stays empty.
+
+    A value is a whole file: keep such a field on its own and defer it where rows are listed.
+    """
+
+    rotate_batch = 4  # rows re-sealed per transaction: a value may be megabytes
+
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return base64.b64decode(text) if text else b""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, memoryview):
+            return bytes(value)
+        return value if value is not None else b""
+
+    def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, str):  # already sealed (rotation), or empty
+            return value
+        if not value:
+            return ""
+        return seal(base64.b64encode(bytes(value)).decode("ascii"), context=self.crypt_context)
+
+
 class EncryptedJSONField(EncryptedTextField):
     """JSON (a dict of answers) stored as sealed text; reads give the dict back. Rotation covers it.
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Substr
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.fieldcrypt import PREFIX, EncryptedTextField, field_keys, key_id_of, open_sealed, seal
@@ -40,6 +40,7 @@ def keys_rotate(*, actor: Actor, batch: int = BATCH) -> dict[str, int]:
         counts[label] = 0
         manager = model._base_manager
         last_pk = 0
+        size = min(batch, getattr(field, "rotate_batch", batch))
         while True:
             with transaction.atomic(), trusted("access.keys_rotate"):
                 rows = list(
@@ -47,7 +48,7 @@ def keys_rotate(*, actor: Actor, batch: int = BATCH) -> dict[str, int]:
                     .filter(pk__gt=last_pk)
                     .exclude(stored="")
                     .order_by("pk")
-                    .values_list("pk", "stored")[:batch]
+                    .values_list("pk", "stored")[:size]
                 )
                 for pk, stored in rows:
                     if key_id_of(stored) == current:
@@ -57,7 +58,7 @@ def keys_rotate(*, actor: Actor, batch: int = BATCH) -> dict[str, int]:
                     # Only if unchanged since read: a concurrent writer's newer value wins.
                     unchanged = _stored(manager, column).filter(pk=pk, stored=stored)
                     counts[label] += unchanged.update(**{column: sealed})
-            if len(rows) < batch:
+            if len(rows) < size:
                 break
             last_pk = rows[-1][0]
     audit_record(
@@ -78,7 +79,8 @@ def keys_status() -> dict[str, dict[str | None, int]]:
             values = (
                 _stored(model._base_manager, field.attname)
                 .exclude(stored="")
-                .values_list("stored", flat=True)
+                .annotate(head=Substr("stored", 1, 40))  # the key id, never a whole file
+                .values_list("head", flat=True)
             )
             per_key: dict[str | None, int] = {}
             for stored in values.iterator():

@@ -87,11 +87,14 @@ class ExitForm(PageForm):
     exit_reason = forms.ChoiceField(label="Exit reason", choices=[("", "Choose a reason")])
     note = forms.CharField(label="Anything to add (optional)", max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, labels=None, **kwargs):
         super().__init__(*args, **kwargs)
+        labels = labels or dict(ExitReason.choices)  # the program's own wording, where it set some
         # A lapsed intake window is recorded by the intake clock, not chosen by staff.
         self.fields["exit_reason"].choices += [
-            (value, label) for value, label in ExitReason.choices if value != ExitReason.INTAKE_NOT_COMPLETED
+            (value, labels.get(value, label))
+            for value, label in ExitReason.choices
+            if value != ExitReason.INTAKE_NOT_COMPLETED
         ]
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from offramp.programs.wording import check_wording
+
 CRITICAL = "critical"  # the critical-needs check at hand-off
 FULL = "full"  # the in-depth assessment
 KINDS = {CRITICAL: "Critical-needs check", FULL: "In-depth assessment"}
@@ -192,8 +194,43 @@ def validate_configuration(config) -> dict:
             options = [str(o).strip() for o in question.get("options") or [] if str(o).strip()]
             if question["kind"] == "choice" and len(options) < 2:
                 raise ValidationError(ERR_CONFIG_OPTIONS.format(domain=domain, key=key))
+            for text in (question["label"], *options):
+                check_wording(text, what=f"Domain “{domain}”, question “{key}”")
             clean[domain].append(_q(key, question["label"].strip(), question["kind"], options))
     return clean
+
+
+ERR_LINE = (
+    "{domain}, line {line}: write key | question | kind (yes_no, choice or text) | options separated by ;"
+)
+
+
+def parse_lines(domain: str, text: str) -> list[dict]:
+    """One domain's questions from the page, one per line: `key | question | kind | option; option`
+    (kind yes_no when left out). Shape and wording are checked by `validate_configuration`."""
+    label = DOMAIN_LABELS.get(domain, "Critical needs")
+    parsed = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1]:
+            raise ValidationError(ERR_LINE.format(domain=label, line=number))
+        kind = parts[2] if len(parts) > 2 and parts[2] else "yes_no"
+        options = [o.strip() for o in parts[3].split(";")] if len(parts) > 3 else []
+        parsed.append({"key": parts[0], "label": parts[1], "kind": kind, "options": options})
+    return parsed
+
+
+def as_lines(questions: list[dict]) -> str:
+    """The page's text for one domain's questions (the inverse of `parse_lines`)."""
+    lines = []
+    for q in questions:
+        line = f"{q['key']} | {q['label']} | {q['kind']}"
+        if q.get("options"):
+            line += " | " + "; ".join(q["options"])
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def question_set(program) -> dict:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from offramp.programs.wording import check_wording
+
 GROUPS = (
     ("caseloads", "Caseloads"),
     ("intake", "Referral and intake"),
@@ -24,6 +26,8 @@ GROUPS = (
     ("screening", "Screening and equity"),
     ("integrations", "Integrations"),
     ("assessment", "Assessment"),
+    ("retention", "Retention of non-arrest records"),
+    ("wording", "Wording of statuses and exit reasons"),
 )
 GROUP_LABELS = dict(GROUPS)
 
@@ -41,6 +45,20 @@ ERR_BELOW_DEPLOYMENT = (
 )
 ERR_UNKNOWN_DIMENSION = '{label}: line {line}: "{name}" is not one of {names}.'
 
+ERR_LABEL_TOO_LONG = '{label}: the wording for "{name}" must be at most {high} characters.'
+LABEL_MAX = 60
+# The lists a program may reword: their names are the stored values (cases.models Status, ExitReason).
+STATUS_NAMES = ("referred", "active", "inactive", "reengaged", "exited")
+EXIT_REASON_NAMES = (
+    "goals_met",
+    "moved",
+    "chose_to_leave",
+    "long_term_incarceration",
+    "deceased",
+    "no_contact",
+    "intake_not_completed",
+)
+
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -49,7 +67,7 @@ class Setting:
     key: str
     label: str
     group: str
-    kind: str  # whole | text | days | shifts | pairs | questions (not on the settings page)
+    kind: str  # whole | text | days | shifts | pairs | labels | questions (not on the settings page)
     default: object
     help: str
     low: int | None = None
@@ -69,7 +87,7 @@ class Setting:
             return ""
         if self.kind == "days":
             return ", ".join(str(d) for d in value)
-        if self.kind in ("shifts", "pairs"):
+        if self.kind in ("shifts", "pairs", "labels"):
             return "\n".join(f"{name} = {v}" for name, v in value.items())
         return str(value)
 
@@ -90,6 +108,8 @@ class Setting:
             return "one line per shift: name = HH:MM, distinct starts"
         if self.kind == "pairs":
             return "one line each: dimension = group; dimensions: " + ", ".join(self.names)
+        if self.kind == "labels":
+            return "one line each: name = wording, names: " + ", ".join(self.names) + "; no failure words"
         return "a question set per domain, checked by cases/questions.py"
 
     @property
@@ -164,7 +184,24 @@ def _pairs(setting: Setting, text: str) -> dict[str, str]:
     return pairs
 
 
-PARSERS = {"whole": _whole, "text": _text, "days": _days, "shifts": _shifts, "pairs": _pairs}
+def _labels(setting: Setting, text: str) -> dict[str, str]:
+    """A program's own wording for a fixed list: each line `name = wording`, never a failure word."""
+    labels = _pairs(setting, text)
+    for name, wording in labels.items():
+        if len(wording) > LABEL_MAX:
+            raise ValidationError(ERR_LABEL_TOO_LONG.format(label=setting.label, name=name, high=LABEL_MAX))
+        check_wording(wording, what=f"{setting.label}, {name}")
+    return labels
+
+
+PARSERS = {
+    "whole": _whole,
+    "text": _text,
+    "days": _days,
+    "shifts": _shifts,
+    "pairs": _pairs,
+    "labels": _labels,
+}
 
 SETTINGS_LIST = (
     Setting(
@@ -319,6 +356,54 @@ SETTINGS_LIST = (
         "The HMIS project type code in the HMIS export: 4 Street Outreach, 6 Services Only, 7 Other.",
         low=4,
         high=7,
+    ),
+    Setting(
+        "retention_lapsed_referral_days",
+        "Lapsed referral: remove identifying details after (days)",
+        "retention",
+        "whole",
+        None,
+        "Days after a referral lapsed (its intake never completed and the case closed, or no case was "
+        "opened) before the person's names, date of birth (the year is kept), aliases, contact details "
+        "and free-text notes are removed, if nothing else of theirs is open or on legal hold. "
+        "De-identified counts stay for the evaluation. Run daily and by `offramp retention`.",
+        low=30,
+        high=3650,
+        default_text="kept (nothing removed)",
+    ),
+    Setting(
+        "retention_closed_case_years",
+        "Closed case: remove identifying details after (years)",
+        "retention",
+        "whole",
+        None,
+        "Years after a case closed (exited after intake) before the person's identifying details are "
+        "removed as for a lapsed referral, if nothing else of theirs is open or on legal hold.",
+        low=1,
+        high=75,
+        default_text="kept (nothing removed)",
+    ),
+    Setting(
+        "status_labels",
+        "Case statuses, reworded (status = wording)",
+        "wording",
+        "labels",
+        {},
+        "One line per status to reword, e.g. inactive = Taking a break; blank: the shipped wording. "
+        "Nothing may speak of failure or compliance.",
+        names=STATUS_NAMES,
+        default_text="the shipped wording (Referred, Active, Inactive, Re-engaged, Exited)",
+    ),
+    Setting(
+        "exit_reason_labels",
+        "Exit reasons, reworded (reason = wording)",
+        "wording",
+        "labels",
+        {},
+        "One line per exit reason to reword, e.g. no_contact = Lost touch; blank: the shipped wording. "
+        "Nothing may speak of failure or compliance.",
+        names=EXIT_REASON_NAMES,
+        default_text="the shipped wording",
     ),
     Setting(
         "assessment_questions",

@@ -121,3 +121,34 @@ class OnCallShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on call"
+
+
+class QuestionSetVersion(models.Model):
+    """One version of a program's assessment questions, as a project manager saved it.
+
+    The newest is the one asked (it is also the `assessment_questions` setting); each assessment keeps
+    the questions it was asked with, so a new version never changes how a past answer reads. Rows are
+    never edited: a change is a new version. Program configuration, not participant data.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    questions = models.JSONField(help_text="Domain -> questions, as validated by cases/questions.py")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "version"], name="question_set_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Questions version {self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("A question set version is never edited; save a new version instead")
+        super().save(*args, **kwargs)

@@ -2,10 +2,11 @@
 
 from django import forms
 
+from offramp.cases import questions
 from offramp.formbounds import PlausibleForm, bound_field
 from offramp.programs import configuration
 
-MULTILINE = ("shifts", "pairs")
+MULTILINE = ("shifts", "pairs", "labels")
 
 
 class ProgramSettingsForm(PlausibleForm):
@@ -34,6 +35,34 @@ class ProgramSettingsForm(PlausibleForm):
             for label, settings in configuration.grouped()
         ]
         return [(label, fields) for label, fields in groups if fields]
+
+
+class QuestionsForm(PlausibleForm):
+    """One text box per group of questions; saving makes a new version (past answers keep theirs)."""
+
+    GROUPS = ((questions.CRITICAL_GROUP, "Critical-needs check"), *questions.DOMAINS)
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = program.setting("assessment_questions") or {}
+        for key, label in self.GROUPS:
+            self.fields[key] = forms.CharField(
+                label=label,
+                required=False,
+                initial=questions.as_lines(own[key]) if key in own else "",
+                help_text="Shipped: "
+                + " · ".join(q["label"] for q in questions.DEFAULT_QUESTIONS.get(key, [])),
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            bound_field(key, self.fields[key])
+
+    def question_set(self) -> dict:
+        """The program's set from the page: each group typed in, parsed; ValidationError on a bad line."""
+        return {
+            key: questions.parse_lines(key, self.cleaned_data[key])
+            for key, _label in self.GROUPS
+            if self.cleaned_data[key].strip()
+        }
 
 
 class ProgramForm(PlausibleForm):

@@ -8,9 +8,10 @@ from django.http import Http404
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.deidentify import SUPPRESSED, suppress_small_cells
+from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import Case, ExitReason, Status
-from offramp.programs.models import Program
+from offramp.programs.models import Program, QuestionSetVersion
 from offramp.referrals.models import Referral
 
 # The case statuses side by side; they partition a program's cases, so they are suppressed together.
@@ -81,3 +82,11 @@ def sites_overview(actor: Actor) -> list[SiteRow]:
         )
     audit_record(actor=actor, action=Action.LIST, object_type="Program", detail={"view": "sites_overview"})
     return rows
+
+
+def question_versions(actor: Actor) -> list[QuestionSetVersion]:
+    """The program's assessment question versions, newest first (program configuration)."""
+    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    return list(
+        QuestionSetVersion.objects.filter(program_id=actor.program_id).select_related("created_by")[:50]
+    )

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from offramp.access.middleware import ACTIVE_PROGRAM_KEY
 from offramp.access.policy import Category, Scope
+from offramp.cases.actions import assessment_questions_configure
 from offramp.programs import configuration
 from offramp.sites import actions, forms, queries
 
@@ -32,6 +33,31 @@ def program_settings(request):
             return redirect("sites:settings")
     status = 400 if request.method == "POST" else 200
     return render(request, "sites/settings.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def program_questions(request):
+    """The project manager edits the assessment questions: each save is a new version."""
+    actor = request.actor
+    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    form = forms.QuestionsForm(request.POST or None, program=actor.program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = assessment_questions_configure(actor=actor, question_set=form.question_set())
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            if version is None:
+                messages.info(request, "Nothing changed.")
+            else:
+                messages.success(
+                    request, f"Saved as version {version.version}; past assessments keep theirs."
+                )
+            return redirect("sites:questions")
+    context = {"form": form, "versions": queries.question_versions(actor)}
+    return render(request, "sites/questions.html", context, status=400 if request.method == "POST" else 200)
 
 
 @require_POST

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from offramp.access.policy import Category, Scope
+from offramp.cases.wording import exit_reason_labels, status_labels
 
 # (url name, label, category, minimum scope), in order: a user lands on the first they may open.
 NAV = (
@@ -31,6 +32,7 @@ NAV = (
     ("hmis:export", "HMIS export", Category.IDENTITY, Scope.PROGRAM),
     ("bulk:import", "Import a caseload", Category.IDENTITY, Scope.PROGRAM),
     ("sites:settings", "Program settings", Category.PROGRAM_CONFIG, Scope.PROGRAM),
+    ("sites:questions", "Assessment questions", Category.PROGRAM_CONFIG, Scope.PROGRAM),
     ("access:audit", "Audit log", Category.AUDIT, Scope.PROGRAM),
 )
 
@@ -55,7 +57,14 @@ def navigation(request):
         )
         links.append({"url": reverse("sites:host"), "label": "Programs", "current": current})
     # The participant search in every staff page's header: for roles that may see identities.
-    return {"nav_links": links, "actor": actor, "may_search": actor.has(Category.IDENTITY, Scope.OWN)}
+    # Statuses and exit reasons in the program's words, for every page: `wording.status|get_item:...`.
+    wording = {"status": status_labels(actor.program), "exit": exit_reason_labels(actor.program)}
+    return {
+        "nav_links": links,
+        "actor": actor,
+        "may_search": actor.has(Category.IDENTITY, Scope.OWN),
+        "wording": wording,
+    }
 
 
 def landing_url(actor) -> str | None:

@@ -54,6 +54,7 @@ PAGES = {
     "directory:manage": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
     "directory:export": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
     "sites:settings": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
+    "sites:questions": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "form"),
     "referrals:screening": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "import"),
     "referrals:equity": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "screening"),
     "referrals:continuous": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "list"),
@@ -71,6 +72,11 @@ PAGES = {
     "transitions:referrals": (Category.CASE_RECORD, Scope.OWN, "case"),
     "transitions:referral_new": (Category.CASE_RECORD, Scope.OWN, "case_team"),
     "transitions:referral_update": (Category.CASE_RECORD, Scope.OWN, "service_referral"),
+    # A case's documents: the case team only (tests/documents/test_documents.py).
+    "documents:case": (Category.CASE_RECORD, Scope.OWN, "case_team"),
+    "documents:download": (Category.CASE_RECORD, Scope.OWN, "document"),
+    # Legal holds: program configuration and the program's case records, both (the project manager).
+    "retention:holds": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "holds"),
 }
 # Pages that show no participant data, with why.
 OTHER_PAGES = {
@@ -143,6 +149,10 @@ OTHER_PAGES = {
     "(legal, own case or program; tests/legal/test_legal_coordination.py)",
     "legal:note": "POST only: the liaison prosecutor's note or decision, under consent "
     "(tests/legal/test_legal_coordination.py)",
+    "retention:hold_release": "POST only: a project manager releases a legal hold "
+    "(tests/retention/test_retention.py)",
+    "documents:upload": "POST only: the case team uploads a document (case team: own case or program; "
+    "tests/documents/test_documents.py)",
     "cases:snapshot_add": "POST only: an outcome snapshot (case team: own case or program; "
     "tests/cases/test_outcome_snapshots.py)",
     "reports:council": "the council report needs program configuration, de-identified data and case "
@@ -178,11 +188,14 @@ PARTICIPANT_KINDS = {
     "service_referral",
     "handoff",
     "legal_case",
+    "document",
+    "holds",
 }
 # Forms of the case team (a case manager's own cases, a supervisor's program): roles that only read
 # case records (the project manager) get 404. "assessment" pages take an assessment of the case.
 # "handoff": the case team's side of a warm hand-off, addressed by the case's referral.
-CASE_TEAM_KINDS = ("case_team", "assessment", "service_referral", "handoff")
+# "document": one document of the case, downloaded.
+CASE_TEAM_KINDS = ("case_team", "assessment", "service_referral", "handoff", "document")
 CASE_KINDS = ("case", "referral", "legal_case", *CASE_TEAM_KINDS)
 
 
@@ -215,6 +228,8 @@ def _allowed(role, name, target=None) -> bool:
         if role not in (Role.CASE_MANAGER, Role.CASE_SUPERVISOR):
             return False
         return target == "own" or (target == "other" and scope == Scope.PROGRAM)
+    if kind == "holds":  # sets a hold on a case's person: both categories at program scope
+        return MATRIX[Category.CASE_RECORD][role] == Scope.PROGRAM and target != "foreign"
     if kind == "links":  # reviewing links shows identities and changes the study data: both categories
         return MATRIX[Category.PROGRAM_CONFIG][role] == Scope.PROGRAM and target != "foreign"
     if kind == "referral":  # a referral page opens only for whoever made it: the world's officer
@@ -229,6 +244,8 @@ def _url(world, name, target):
             return reverse(name, args=[case.pk, _assessment(case).pk])
         if PAGES[name][2] == "service_referral":
             return reverse(name, args=[case.pk, _service_referral(case).pk])
+        if PAGES[name][2] == "document":
+            return reverse(name, args=[case.pk, _document(case).pk])
         by_referral = PAGES[name][2] in ("referral", "handoff")
         return reverse(name, args=[case.referral_id if by_referral else case.pk])
     if PAGES[name][2] == "run":  # a study run in the world's program ("own", "other") or in the other one
@@ -289,6 +306,25 @@ def _service_referral(case):
             area="housing",
             created_at=timezone.now(),
             status_changed_at=timezone.now(),
+        )
+
+
+def _document(case):
+    from django.utils import timezone
+
+    from offramp.access.scope import trusted
+    from offramp.documents.models import Document
+
+    with trusted("tests"):
+        return Document.objects.create(
+            program_id=case.program_id,
+            case=case,
+            kind="letter",
+            name="letter.txt",
+            content_type="text/plain",
+            size=6,
+            content=b"A note",
+            uploaded_at=timezone.now(),
         )
 
 

@@ -20,6 +20,7 @@ COMMANDS = [
     "seed",
     "screen",
     "council-report",
+    "retention",
 ]
 
 

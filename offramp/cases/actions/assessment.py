@@ -14,7 +14,7 @@ from offramp.cases import questions
 from offramp.cases.actions.common import StaleVersion, acting_user, case_for_update, local_today
 from offramp.cases.models import Assessment, Case, Status
 from offramp.cases.queries import assessment_values
-from offramp.programs.models import Program
+from offramp.programs.models import Program, QuestionSetVersion
 
 ERR_ASSESSMENT_DATE_FUTURE = "An assessment cannot be dated in the future."
 ERR_ASSESSMENT_DATE_OLD = "An assessment cannot be dated before the case was opened."
@@ -147,19 +147,35 @@ def assessment_update(
     return assessment
 
 
-def assessment_questions_configure(*, actor: Actor, question_set: dict) -> dict:
-    """The program's own assessment questions (program configuration): checked, saved, audited."""
+def assessment_questions_configure(*, actor: Actor, question_set: dict) -> QuestionSetVersion | None:
+    """The program's own assessment questions: checked (shape and wording), saved as a new version and
+    as the setting new assessments ask, audited. None when nothing changed. Assessments already made
+    keep the questions they were asked with."""
     actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
     clean = questions.validate_configuration(question_set)
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=actor.program_id)
+        if clean == (program.configuration or {}).get("assessment_questions"):
+            return None
+        last = QuestionSetVersion.objects.filter(program=program).order_by("-version").first()
+        version = QuestionSetVersion.objects.create(
+            program=program,
+            version=(last.version if last else 0) + 1,
+            questions=clean,
+            created_at=timezone.now(),
+            created_by=acting_user(actor),
+        )
         program.configuration = {**program.configuration, "assessment_questions": clean}
         program.save(update_fields=["configuration"])
+        actor.program.configuration = program.configuration  # the rest of this request asks the new ones
         audit_record(
             actor=actor,
             action=Action.UPDATE,
             object_type="Program",
             object_id=program.pk,
-            detail={"assessment_questions": {domain: len(qs) for domain, qs in clean.items()}},
+            detail={
+                "assessment_questions": {domain: len(qs) for domain, qs in clean.items()},
+                "version": version.version,
+            },
         )
-    return clean
+    return version

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from offramp.cases import actions, forms, queries
 from offramp.cases.intake_clock import intake_complete
 from offramp.cases.models import Status
+from offramp.cases.wording import exit_reason_labels
 from offramp.params import int_param
 
 
@@ -51,7 +52,8 @@ def _case_page(request, case_id: int, status: int = 200, **bound):
         "contact_form": bound.get("contact_form") or forms.ContactForm(last_kind=last_kind),
         "inactive_form": bound.get("inactive_form") or forms.InactiveForm(),
         "reengage_form": bound.get("reengage_form") or forms.ReengageForm(),
-        "exit_form": bound.get("exit_form") or forms.ExitForm(),
+        "exit_form": bound.get("exit_form")
+        or forms.ExitForm(labels=exit_reason_labels(request.actor.program)),
         "intake_form": bound.get("intake_form") or forms.IntakeForm(),
         "can_change": case.access.may_change,
         "can_profile": queries.identity_visible(request.actor),

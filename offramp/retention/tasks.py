@@ -1,0 +1,39 @@
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import TaskContext, task
+
+from offramp.access.scope import Actor
+from offramp.jobs.progress import job_report
+from offramp.programs.models import Program
+from offramp.retention.actions import retention_apply
+
+DAILY_AT = dt.time(6, 0)  # UTC, after the consent expiry and before the day's work
+
+
+@task(takes_context=True)
+def retention_daily(context: TaskContext, *, now: str = "", reschedule: bool = True) -> dict:
+    """Every program's retention policy, applied; unless told otherwise it enqueues its next run, so one
+    enqueue (`offramp retention --enqueue`) keeps it going with a worker running."""
+    when = dt.datetime.fromisoformat(now) if now else timezone.now()
+    removed: dict[str, list[int]] = {}
+    programs = list(Program.objects.order_by("pk"))
+    for done, program in enumerate(programs, start=1):
+        report = retention_apply(actor=Actor.system("retention", program), program=program, now=when)
+        removed[program.slug] = report.removed
+        job_report(context, done=done, total=len(programs), message=f"{program.name}: {len(report.removed)}")
+    if reschedule:
+        schedule_next(after=timezone.now())
+    return removed
+
+
+def schedule_next(*, after: dt.datetime):
+    """Enqueue the next daily run unless one is already waiting."""
+    from django_tasks_db.models import DBTaskResult
+
+    func = retention_daily.func
+    path = f"{func.__module__}.{func.__qualname__}"
+    if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
+        return None
+    next_run = dt.datetime.combine(after.date() + dt.timedelta(days=1), DAILY_AT, tzinfo=dt.UTC)
+    return retention_daily.using(run_after=next_run).enqueue()
