@@ -60,13 +60,21 @@ def referral_new(request):
             last_name=person["last_name"],
             date_of_birth=person["date_of_birth"],
         )
-        return render(request, "referrals/new_facts.html", {**context, "form": FactsForm(protocol=protocol)})
+        return _facts(request, context, FactsForm(protocol=protocol, scope_only=True))
+    if step == "rescope":  # change how the person came or the offence: screen 2's first part again
+        return _facts(
+            request, context, FactsForm(initial=request.POST.dict(), protocol=protocol, scope_only=True)
+        )
+    if step == "scope":
+        scope_form = FactsForm(request.POST, protocol=protocol, scope_only=True)
+        if not scope_form.is_valid():
+            return _facts(request, context, scope_form)
+        return _facts(request, context, FactsForm(initial=scope_form.cleaned_data, protocol=protocol))
     if step == "edit":  # back from the decision: what was entered, without error messages
-        form = FactsForm(initial=request.POST.dict(), protocol=protocol)
-        return render(request, "referrals/new_facts.html", {**context, "form": form})
+        return _facts(request, context, FactsForm(initial=request.POST.dict(), protocol=protocol))
     facts_form = FactsForm(request.POST, protocol=protocol)
     if not facts_form.is_valid():
-        return render(request, "referrals/new_facts.html", {**context, "form": facts_form})
+        return _facts(request, context, facts_form)
     draft = facts_form.draft(person)
     if step == "divert":
         try:
@@ -78,6 +86,9 @@ def referral_new(request):
         else:
             return redirect("referrals:handoff", referral_id=referral.pk)
     decision = eligibility.decide(protocol, to_facts(protocol, draft, timezone.localdate()))
+    if decision.outcome == eligibility.NEEDS_REVIEW and decision.review_by == "officer":
+        facts_form.mark_missing(decision)  # each answer still needed, named at its question
+        return _facts(request, context, facts_form)
     context.update(
         form=facts_form,
         decision=decision,
@@ -87,6 +98,10 @@ def referral_new(request):
         decider_label=eligibility.ROLE_LABELS.get(decision.decider or "", ""),
     )
     return render(request, "referrals/new_decision.html", context)
+
+
+def _facts(request, context, form):
+    return render(request, "referrals/new_facts.html", {**context, "form": form})
 
 
 @require_GET
