@@ -236,6 +236,27 @@ class FactsForm(PlausibleForm):
         )
 
 
+class ReviewForm(PlausibleForm):
+    """A reviewer's answer to one decision that needs review by their role."""
+
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approved", "Approve"), ("declined", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose approve or decline.",
+            "invalid_choice": "Choose approve or decline.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to decline; the officer and the case manager read it.",
+    )
+
+
 class ProtocolUploadForm(PlausibleForm):
     file = forms.FileField(label="Protocol file (TOML)")
 
