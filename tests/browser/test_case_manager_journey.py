@@ -131,6 +131,9 @@ def test_a_case_manager_takes_a_new_referral_from_intake_to_exit(browser_world, 
     visit(page, f"/cases/{case.pk}/")
     page.get_by_label("Exit reason").select_option("goals_met")
     submit(page, page.get_by_role("button", name="Exit the case"))
+    assert page.get_by_role("heading", name="Exit the case?").is_visible()  # asked first, nothing changed yet
+    assert_fits_a_phone(page)
+    submit(page, page.get_by_role("button", name="Yes, exit the case"))
     assert page.locator(".facts").get_by_text("Goals met").is_visible()
     assert page.get_by_role("button", name="Record contact").count() == 0
     assert_fits_a_phone(page)

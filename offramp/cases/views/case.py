@@ -57,6 +57,7 @@ def _case_page(request, case_id: int, status: int = 200, **bound):
         "assign_form": bound.get("assign_form")
         or (_assign_form(request.actor) if case.access.may_assign else None),
         "soft_warning": bound.get("soft_warning"),
+        "exit_confirm": bound.get("exit_confirm"),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -147,6 +148,11 @@ def reengage(request, case_id: int):
 @require_POST
 @login_required
 def exit_case(request, case_id: int):
+    """Exit asks first: the case page again with what was chosen and a confirm button (no script)."""
+    form = forms.ExitForm(request.POST)
+    if form.is_valid() and request.POST.get("confirmed") != "yes":
+        reason = dict(form.fields["exit_reason"].choices)[form.cleaned_data["exit_reason"]]
+        return _case_page(request, case_id, exit_form=form, exit_confirm=reason)
     return _status_change(request, case_id, *EXIT)
 
 
