@@ -52,6 +52,7 @@ class Category:
 N, L, O, P = Scope.NONE, Scope.LIMITED, Scope.OWN, Scope.PROGRAM  # noqa: E741  (one letter keeps the table readable)
 _ROLES = (
     Role.OFFICER,
+    Role.SERGEANT,
     Role.CASE_MANAGER,
     Role.CASE_SUPERVISOR,
     Role.PROJECT_MANAGER,
@@ -60,19 +61,20 @@ _ROLES = (
     Role.SYSTEM_ADMIN,
 )
 
-# Columns follow _ROLES: officer, case manager, supervisor, project manager, prosecutor, evaluator, admin.
+# Columns follow _ROLES: officer, sergeant, case manager, supervisor, project manager, prosecutor,
+# evaluator, admin. A sergeant sees what an officer sees; the review queue is theirs besides.
 _TABLE = {
-    Category.STATUS: (L, P, P, P, L, N, N),
-    Category.OWN_REFERRALS: (O, O, O, O, N, N, N),
-    Category.IDENTITY: (L, O, P, P, L, N, N),
-    Category.CASE_RECORD: (N, O, P, P, N, N, N),
-    Category.NOTES: (N, O, P, N, N, N, N),
-    Category.PART2: (N, O, P, N, N, N, N),
-    Category.LEGAL: (N, O, P, P, L, N, N),
-    Category.DEIDENTIFIED: (N, N, N, P, N, P, N),
-    Category.PROGRAM_CONFIG: (N, N, N, P, N, N, P),
-    Category.USERS: (N, N, N, N, N, N, P),
-    Category.AUDIT: (N, N, P, P, N, N, P),
+    Category.STATUS: (L, L, P, P, P, L, N, N),
+    Category.OWN_REFERRALS: (O, O, O, O, O, N, N, N),
+    Category.IDENTITY: (L, L, O, P, P, L, N, N),
+    Category.CASE_RECORD: (N, N, O, P, P, N, N, N),
+    Category.NOTES: (N, N, O, P, N, N, N, N),
+    Category.PART2: (N, N, O, P, N, N, N, N),
+    Category.LEGAL: (N, N, O, P, P, L, N, N),
+    Category.DEIDENTIFIED: (N, N, N, N, P, N, P, N),
+    Category.PROGRAM_CONFIG: (N, N, N, N, P, N, N, P),
+    Category.USERS: (N, N, N, N, N, N, N, P),
+    Category.AUDIT: (N, N, N, P, P, N, N, P),
 }
 
 MATRIX: dict[str, dict[str, Scope]] = {
@@ -129,3 +131,13 @@ def case_team_scope(actor: Acting) -> Scope:
 def may_assign(actor: Acting) -> bool:
     """Only a supervisor who sees the whole program puts cases on caseloads."""
     return Role.CASE_SUPERVISOR in actor.roles and actor.has(Category.CASE_RECORD, Scope.PROGRAM)
+
+
+# Who reviews a decision that "needs review by" a role: the holders of that role. The protocols name
+# these (offramp.referrals.protocol.ROLES); "officer" is never a queue: the officer answers on the spot.
+REVIEWERS = frozenset({Role.SERGEANT, Role.PROJECT_MANAGER, Role.PROSECUTOR})
+
+
+def reviewer_roles(actor: Acting) -> frozenset[str]:
+    """The roles whose review queue the actor works: the reviewing roles the actor holds in the program."""
+    return frozenset(actor.roles & REVIEWERS) if actor.program else frozenset()

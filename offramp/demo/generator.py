@@ -54,6 +54,7 @@ Progress = Callable[[int, int, str], None]
 # One named account per role, so the demo can print a login for each.
 DEMO_ACCOUNTS = {
     Role.OFFICER: ("officer", "Dana", "Reyes"),
+    Role.SERGEANT: ("sergeant", "Riley", "Mendez"),
     Role.CASE_MANAGER: ("casemanager", "Sam", "Okafor"),
     Role.CASE_SUPERVISOR: ("supervisor", "Lee", "Park"),
     Role.PROJECT_MANAGER: ("projectmanager", "Morgan", "Tsosie"),
@@ -143,6 +144,7 @@ def _staff(program, agencies, people):
     User = get_user_model()
     agency_for = {
         Role.OFFICER: agencies[Agency.Kind.POLICE],
+        Role.SERGEANT: agencies[Agency.Kind.POLICE],
         Role.CASE_MANAGER: agencies[Agency.Kind.PROVIDER],
         Role.CASE_SUPERVISOR: agencies[Agency.Kind.PROVIDER],
         Role.PROJECT_MANAGER: agencies[Agency.Kind.PUBLIC_DEFENDER],

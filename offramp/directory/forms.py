@@ -8,35 +8,39 @@ class SearchForm(PlausibleForm):
     q = forms.CharField(label="Words (service or organization)", required=False, max_length=100)
     need = forms.ChoiceField(label="Need", required=False)
     language = forms.ChoiceField(label="Language", required=False)
-    latitude = forms.FloatField(label="Near: latitude", required=False, min_value=-90, max_value=90)
-    longitude = forms.FloatField(label="Near: longitude", required=False, min_value=-180, max_value=180)
+    place = forms.ChoiceField(
+        label="Near", required=False, help_text="A town, postal code or place in the directory"
+    )
     miles = forms.FloatField(
         label="Within (miles)", required=False, min_value=0.1, max_value=100, initial=DEFAULT_MILES
     )
 
-    BOTH = "Give both latitude and longitude, or neither."
+    UNKNOWN_PLACE = "Choose a place from the list."
 
-    def __init__(self, *args, needs=(), languages=(), **kwargs):
+    def __init__(self, *args, needs=(), languages=(), places=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.places = places or {}
         self.fields["need"].choices = [("", "Any need"), *needs]
         self.fields["language"].choices = [("", "Any language"), *((n, n) for n in languages)]
-        for name in ("latitude", "longitude", "miles"):
-            self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
-
-    def clean(self):
-        data = super().clean()
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            raise forms.ValidationError(self.BOTH)
-        return data
+        towns = [(k, v[0]) for k, v in self.places.items() if not k.startswith("location:")]
+        spots = [(k, v[0]) for k, v in self.places.items() if k.startswith("location:")]
+        self.fields["place"].choices = [
+            ("", "Anywhere"),
+            *((("Towns and postal codes", towns),) if towns else ()),
+            *((("Places in the directory", spots),) if spots else ()),
+        ]
+        self.fields["place"].error_messages["invalid_choice"] = self.UNKNOWN_PLACE
+        self.fields["miles"].widget.attrs.update({"inputmode": "decimal", "step": "any"})
 
     def search_filter(self) -> SearchFilter:
         data = self.cleaned_data
+        point = self.places.get(data.get("place") or "")
         return SearchFilter(
             text=data.get("q") or "",
             need=data.get("need") or "",
             language=data.get("language") or "",
-            latitude=data.get("latitude"),
-            longitude=data.get("longitude"),
+            latitude=point[1] if point else None,
+            longitude=point[2] if point else None,
             miles=data.get("miles") or DEFAULT_MILES,
         )
 

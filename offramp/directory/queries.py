@@ -84,6 +84,43 @@ def search_options(actor: Actor) -> dict:
     return {"needs": [(str(i), n) for i, n in terms], "languages": sorted(set(languages))}
 
 
+def search_places(actor: Actor) -> dict[str, tuple[str, float, float]]:
+    """Places to search near, by name, from the directory's own addresses: each town and postal code
+    (at the middle of its locations) and each location. key -> (label, latitude, longitude). Two queries."""
+    _require_staff(actor)
+    points = {
+        str(lid): (name, lat, lon)
+        for lid, name, lat, lon in Location.objects.filter(program=actor.program).values_list(
+            "hsds_id", "name", "latitude", "longitude"
+        )
+        if on_earth(lat, lon)
+    }
+    towns: dict[str, list] = defaultdict(list)
+    codes: dict[str, list] = defaultdict(list)
+    for lid, city, region, code in Address.objects.filter(program=actor.program).values_list(
+        "location_id", "city", "state_province", "postal_code"
+    ):
+        point = points.get(str(lid))
+        if point is None:
+            continue
+        if city and city.strip():
+            towns[", ".join(x.strip() for x in (city, region or "") if x and x.strip())].append(point)
+        if code and code.strip():
+            codes[code.strip()].append(point)
+
+    def middle(found: list) -> tuple[float, float]:
+        return sum(p[1] for p in found) / len(found), sum(p[2] for p in found) / len(found)
+
+    places: dict[str, tuple[str, float, float]] = {}
+    for town in sorted(towns):
+        places[f"town:{town}"] = (town, *middle(towns[town]))
+    for code in sorted(codes):
+        places[f"postal:{code}"] = (f"Postal code {code}", *middle(codes[code]))
+    for lid, (name, lat, lon) in sorted(points.items(), key=lambda item: (item[1][0] or "", item[0])):
+        places[f"location:{lid}"] = (name or "A directory location", lat, lon)
+    return places
+
+
 def _narrower(program, term_id: str) -> set:
     """A term and every term below it (parent_id links), walked in Python: taxonomies are small."""
     pairs = list(TaxonomyTerm.objects.filter(program=program).values_list("hsds_id", "parent_id"))

@@ -26,10 +26,10 @@ WRONG_SUFFIX = "Upload a .json file or a .zip of the data package."
 @require_GET
 @login_required
 def search(request):
-    """Case workers find services by need, words, language and distance; phone first."""
+    """Case workers find services by need, words, language and distance from a named place; phone first."""
     actor = request.actor
     options = queries.search_options(actor)
-    form = SearchForm(request.GET or None, **options)
+    form = SearchForm(request.GET or None, places=queries.search_places(actor), **options)
     results = None
     if request.GET and form.is_valid():
         results = queries.service_search(actor, form.search_filter())

@@ -17,6 +17,7 @@ class Notification(ProgramScoped):
         INTAKE_DUE_SOON = "intake_due_soon", "Intake deadline near"
         INTAKE_LAPSED = "intake_lapsed", "Intake not completed in time"
         CHARGE_NOT_TO_BE_FILED = "charge_not_filed", "Intake completed: charge not to be filed"
+        REVIEW_DECIDED = "review_decided", "A referral's review decided"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=32, choices=Kind.choices)

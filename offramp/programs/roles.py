@@ -3,6 +3,7 @@ from django.db import models
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Officer"
+    SERGEANT = "sergeant", "Sergeant"
     CASE_MANAGER = "case_manager", "Case manager"
     CASE_SUPERVISOR = "case_supervisor", "Case supervisor"
     PROJECT_MANAGER = "project_manager", "Project manager"

@@ -35,7 +35,7 @@ from offramp.referrals.referral_facts import ReferralDraft, facts_record, reason
 ERR_VERSION_NOT_NEWER = "Version {version} is not newer than the published version {latest}."
 ERR_INELIGIBLE = "Not eligible under the protocol: this referral cannot be diverted."
 ERR_OFFICER_MUST_ANSWER = "Answer the questions marked for the officer before diverting."
-ERR_INCIDENT_NUMBER = "An arrest diversion needs the incident number."
+ERR_INCIDENT_NUMBER = "The incident number is needed for an arrest diversion."
 ERR_KEY_IN_USE = "This form was already used for another referral; start a new referral."
 ERR_FILE_ENCODING = "The file is not UTF-8 text."
 ERR_NO_VERSION = "This program has no protocol version {version}."
@@ -164,7 +164,7 @@ def _divert(
         .first()
     )
     manager = (joined.case_manager if joined else None) or on_call_case_manager(actor.program, now)
-    offence = next(o for o in protocol.offences if o.statute == draft.statute)
+    offence = next((o for o in protocol.offences if o.statute == draft.statute), None)  # none: community
     referral = Referral.objects.create(
         program_id=actor.program_id,
         person=person,
@@ -174,9 +174,12 @@ def _divert(
         area=draft.area,
         referring_officer=actor.user if actor.user_id else None,
         referring_agency_id=agency_id,
-        offence_statute=offence.statute,
-        offence_nibrs=offence.nibrs,
-        offence_description=offence.label,
+        offence_statute=offence.statute if offence else "",
+        offence_nibrs=offence.nibrs if offence else "",
+        offence_description=offence.label if offence else "",
+        referrer_name=draft.referrer_name,
+        referrer_agency=draft.referrer_agency,
+        referrer_phone=draft.referrer_phone,
         incident_number=draft.incident_number.strip(),
         protocol_version=version,
         decision=decision.outcome,

@@ -35,11 +35,14 @@ DISPOSITION_LABELS = {"conviction": "A conviction", "open": "An open case", "arr
 FALLBACK_REVIEWER = "project_manager"
 
 # Messages are constants so tests, translations and the UI can rely on them.
-MSG_DOOR_MISSING = "Which door (arrest diversion, social contact or community) is not recorded."
+MSG_DOOR_MISSING = (
+    "How the person came (arrest diversion, social contact or community referral) is not recorded."
+)
 MSG_DOOR_UNKNOWN = "{door!r} is not a known referral door."
 MSG_DOOR_CLOSED = "This program does not take {door} referrals."
 MSG_DOOR_OPEN = "This program takes {door} referrals."
 MSG_OFFENCE_MISSING = "The offence (statute code) is not recorded."
+MSG_OFFENCE_NONE_COMMUNITY = "A community referral needs no offence."
 MSG_OFFENCE_NOT_LISTED = "{statute!r} is not an eligible offence under this protocol."
 MSG_OFFENCE_WRONG_DOOR = "{label} ({statute}) is not eligible for {door} referrals."
 MSG_OFFENCE_OK = "{label} ({statute}; NIBRS {nibrs} {name}) is an eligible offence."
@@ -165,9 +168,12 @@ def _offence_rule(protocol: Protocol) -> Rule:
                 )
             )
 
+    no_offence = Reason("offence.eligible", ELIGIBLE, MSG_OFFENCE_NONE_COMMUNITY)
+
     def rule(facts: Facts, door: str | None) -> Reason:
         if facts.statute is None:
-            return missing
+            # Someone in the community referred the person: there was no incident, so no offence.
+            return no_offence if door == "community" else missing
         found = by_statute.get((facts.statute, door if door in DOORS else None))
         if found is None:
             return Reason(

@@ -1,5 +1,6 @@
 """The officer's referral forms (built from the program's current protocol) and the protocol upload."""
 
+import re
 import uuid
 
 from django import forms
@@ -12,12 +13,32 @@ from offramp.referrals.referral_facts import (
     HISTORY_FOUND,
     HISTORY_NOT_CHECKED,
     ReferralDraft,
-    facts_asked,
+    facts_needed,
+    history_needed,
+    offence_needed,
+    prior_activity_needed,
+    quantity_needed,
 )
 
-DOOR_CHOICES = {"arrest": "Arrest diversion", "social_contact": "Social contact", "community": "Community"}
+# How the person came to the program, in the officer's words (the protocol calls these doors).
+DOOR_CHOICES = {
+    "arrest": "Arrest diversion: instead of booking",
+    "social_contact": "Social contact: no arrest, prior activity known",
+    "community": "Community referral: someone else referred the person",
+}
+DOOR_NAMES = {
+    "arrest": "an arrest diversion",
+    "social_contact": "a social contact",
+    "community": "a community referral",
+}
 YES_NO = [("", "Not known"), ("yes", "Yes"), ("no", "No")]
 MAX_PROTOCOL_BYTES = 256 * 1024
+
+ERR_HOW = "Choose how the person came to the program."
+ERR_OFFENCE_NEEDED = "The offence is needed for {door}."
+ERR_INCIDENT_NEEDED = "The incident number is needed for an arrest diversion."
+ERR_REFERRER_NEEDED = "Who referred the person is needed for a community referral."
+ERR_PHONE = "Enter a phone number of digits, spaces and + ( ) - only."
 
 
 class PersonForm(PlausibleForm):
@@ -31,24 +52,49 @@ class PersonForm(PlausibleForm):
 
 
 class FactsForm(PlausibleForm):
-    """The door and the offence facts; the yes/no questions come from the protocol."""
+    """Screen 2. First how the person came and the offence (`scope_only`); then only the questions
+    the protocol's rules ask for that door and offence, with door and offence carried hidden."""
 
-    def __init__(self, *args, protocol: Protocol, **kwargs):
+    def __init__(self, *args, protocol: Protocol, scope_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.protocol = protocol
+        self.scope_only = scope_only
+        source = self.data if self.is_bound else self.initial
+        door = source.get("door") or ""
+        self.door = door if door in protocol.doors else ""
+        statute = source.get("statute") or ""
+        known = {o.statute for o in protocol.offences}
+        self.statute = statute if statute in known and offence_needed(self.door) else None
         f = self.fields
+        hidden = {} if scope_only else {"widget": forms.HiddenInput}
         f["door"] = forms.ChoiceField(
-            label="Door", widget=forms.RadioSelect, choices=[(d, DOOR_CHOICES[d]) for d in protocol.doors]
+            label="How did the person come to the program?",
+            widget=forms.RadioSelect,
+            choices=[(d, DOOR_CHOICES[d]) for d in protocol.doors],
+            error_messages={"required": ERR_HOW, "invalid_choice": ERR_HOW},
         )
         f["statute"] = forms.ChoiceField(
+            required=False,
             label="Offence",
+            help_text="Not asked for a community referral",
             choices=[("", "Choose the offence")]
             + [(o.statute, f"{o.label} ({o.statute})") for o in protocol.offences],
         )
-        f["incident_number"] = forms.CharField(
-            max_length=64, required=False, label="Incident number", help_text="Needed for an arrest diversion"
-        )
-        if protocol.quantity is not None:
+        if hidden:
+            f["door"].widget = forms.HiddenInput()
+            f["statute"].widget = forms.HiddenInput()
+        self.fact_names: list[str] = []
+        self.looks: list = []
+        if scope_only or not self.door:
+            return
+        if self.door != "community":
+            f["incident_number"] = forms.CharField(
+                max_length=64,
+                required=False,
+                label="Incident number",
+                help_text="Needed for an arrest diversion" if self.door == "arrest" else "",
+            )
+        if quantity_needed(protocol, self.door, self.statute):
             f["quantity_grams"] = forms.FloatField(
                 required=False,
                 min_value=0,
@@ -60,14 +106,28 @@ class FactsForm(PlausibleForm):
                 label="Substance",
                 choices=[("", "Not known")] + [(s, _substance_label(s)) for s in SUBSTANCES],
             )
+        if self.door == "community":
+            f["referrer_name"] = forms.CharField(
+                max_length=200, required=False, label="Who referred the person?"
+            )
+            f["referrer_agency"] = forms.CharField(
+                max_length=200, required=False, label="Their agency or organisation"
+            )
+            f["referrer_phone"] = forms.CharField(
+                max_length=32,
+                required=False,
+                label="Their phone",
+                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            )
         f["location"] = forms.CharField(max_length=200, required=False, label="Where are you?")
         f["area"] = forms.CharField(max_length=64, required=False, label="Precinct or beat")
-        self.fact_names = facts_asked(protocol)
+        self.fact_names = facts_needed(protocol, self.door, self.statute)
         for name in self.fact_names:
             f[f"fact_{name}"] = forms.ChoiceField(
                 required=False, label=protocol.question(name), choices=YES_NO, widget=forms.RadioSelect
             )
-        for look in protocol.history:
+        self.looks = history_needed(protocol, self.door)
+        for look in self.looks:
             f[f"history_{look.id}"] = forms.ChoiceField(
                 required=False,
                 label=f"Records check: {look.label}",
@@ -78,29 +138,75 @@ class FactsForm(PlausibleForm):
                     (HISTORY_FOUND, "Found"),
                 ],
             )
-        if protocol.prior_activity is not None:
+        if prior_activity_needed(protocol, self.door):
             f["prior_activity_date"] = forms.DateField(
                 required=False,
-                label="Social contact: date of the verified prior activity",
+                label="Date of the verified prior activity",
                 widget=forms.DateInput(attrs={"type": "date"}),
             )
             f["prior_activity_method"] = forms.ChoiceField(
                 required=False,
-                label="Social contact: how it was verified",
+                label="How it was verified",
                 choices=[("", "Not recorded")] + [(m, t.capitalize()) for m, t in METHOD_LABELS.items()],
             )
             f["prior_activity_in_catchment"] = forms.ChoiceField(
                 required=False,
-                label="Social contact: was it inside the catchment area?",
+                label="Was it inside the catchment area?",
                 choices=YES_NO,
                 widget=forms.RadioSelect,
             )
+
+    @property
+    def door_label(self) -> str:
+        return DOOR_CHOICES.get(self.door, "")
+
+    @property
+    def offence_label(self) -> str:
+        found = next((o for o in self.protocol.offences if o.statute == self.statute), None)
+        return f"{found.label} ({found.statute})" if found else ""
+
+    def clean_referrer_phone(self):
+        phone = self.cleaned_data["referrer_phone"].strip()
+        if phone and (not re.fullmatch(r"[0-9 +()\-.]{7,32}", phone) or sum(c.isdigit() for c in phone) < 7):
+            raise forms.ValidationError(ERR_PHONE)
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        door = data.get("door")
+        if not door:
+            return data
+        if offence_needed(door):
+            if not data.get("statute"):
+                self.add_error("statute", ERR_OFFENCE_NEEDED.format(door=DOOR_NAMES[door]))
+        else:
+            data["statute"] = ""
+        if self.scope_only:
+            return data
+        if door == "arrest" and not (data.get("incident_number") or "").strip():
+            self.add_error("incident_number", ERR_INCIDENT_NEEDED)
+        if door == "community" and not (data.get("referrer_name") or "").strip():
+            self.add_error("referrer_name", ERR_REFERRER_NEEDED)
+        return data
+
+    def mark_missing(self, decision) -> int:
+        """Put each fact the officer still has to answer at the question that asks it; how many."""
+        marked = 0
+        for reason in decision.reasons:
+            if reason.outcome != "needs_review" or (reason.review_by or "officer") != "officer":
+                continue
+            for name in reason.missing:
+                field = name if name in self.fields else f"fact_{name}"
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, reason.message)
+                    marked += 1
+        return marked
 
     def question_fields(self):
         return [self[f"fact_{name}"] for name in self.fact_names]
 
     def history_fields(self):
-        return [self[f"history_{look.id}"] for look in self.protocol.history]
+        return [self[f"history_{look.id}"] for look in self.looks]
 
     def draft(self, person: dict) -> ReferralDraft:
         data = self.cleaned_data
@@ -113,18 +219,42 @@ class FactsForm(PlausibleForm):
             last_name=person["last_name"],
             date_of_birth=person["date_of_birth"],
             door=data["door"],
-            statute=data["statute"],
+            statute=data.get("statute") or None,
             quantity_grams=data.get("quantity_grams"),
             substance=data.get("substance") or None,
-            incident_number=data["incident_number"],
+            incident_number=data.get("incident_number") or "",
             location=data["location"],
             area=data["area"],
             flags={name: yes_no(data.get(f"fact_{name}")) for name in self.fact_names},
-            history={look.id: data.get(f"history_{look.id}", "") for look in self.protocol.history},
+            history={look.id: data.get(f"history_{look.id}", "") for look in self.looks},
             prior_activity_date=data.get("prior_activity_date"),
             prior_activity_method=data.get("prior_activity_method") or None,
             prior_activity_in_catchment=yes_no(data.get("prior_activity_in_catchment")),
+            referrer_name=(data.get("referrer_name") or "").strip(),
+            referrer_agency=(data.get("referrer_agency") or "").strip(),
+            referrer_phone=data.get("referrer_phone") or "",
         )
+
+
+class ReviewForm(PlausibleForm):
+    """A reviewer's answer to one decision that needs review by their role."""
+
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approved", "Approve"), ("declined", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose approve or decline.",
+            "invalid_choice": "Choose approve or decline.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to decline; the officer and the case manager read it.",
+    )
 
 
 class ProtocolUploadForm(PlausibleForm):

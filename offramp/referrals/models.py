@@ -80,6 +80,10 @@ class Referral(ProgramScoped):
     referrer_name = models.CharField(
         max_length=200, blank=True, help_text="Community referrals: who referred"
     )
+    referrer_agency = models.CharField(
+        max_length=200, blank=True, help_text="Community referrals: their agency"
+    )
+    referrer_phone = models.CharField(max_length=32, blank=True, help_text="Community referrals: their phone")
     offence_statute = models.CharField(max_length=64, blank=True, help_text="Local statute code")
     offence_nibrs = models.CharField(max_length=8, blank=True, help_text="FBI NIBRS offence code")
     offence_description = models.CharField(max_length=200, blank=True)
@@ -94,6 +98,13 @@ class Referral(ProgramScoped):
     decision_reasons = models.JSONField(default=list, blank=True)
     decision_missing = models.JSONField(default=list, blank=True)
     decision_facts = models.JSONField(default=dict, blank=True)
+    # A decision that needs review by a role (decision_review_by) is approved or declined, with a reason.
+    review_outcome = models.CharField(max_length=16, blank=True, help_text="approved or declined")
+    review_reason = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The warm hand-off: when the on-call case manager was asked to come (target: there in 30 minutes).
     handoff_requested_at = models.DateTimeField(null=True, blank=True)
     handoff_to = models.ForeignKey(
@@ -111,7 +122,12 @@ class Referral(ProgramScoped):
     class Meta:
         ordering = ["-referred_at"]
         indexes = [
-            models.Index(fields=["program", "referring_officer", "referred_at"], name="referral_officer")
+            models.Index(fields=["program", "referring_officer", "referred_at"], name="referral_officer"),
+            models.Index(
+                fields=["program", "decision_review_by", "referred_at"],
+                condition=models.Q(decision="needs_review", review_outcome=""),
+                name="referral_review_waiting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -17,7 +17,7 @@ class ReferralDraft:
     last_name: str
     date_of_birth: dt.date
     door: str
-    statute: str
+    statute: str | None
     quantity_grams: float | None = None
     substance: str | None = None
     incident_number: str = ""
@@ -28,6 +28,10 @@ class ReferralDraft:
     prior_activity_date: dt.date | None = None
     prior_activity_method: str | None = None
     prior_activity_in_catchment: bool | None = None
+    # A community referral: who referred the person (there is no offence and no incident).
+    referrer_name: str = ""
+    referrer_agency: str = ""
+    referrer_phone: str = ""
 
 
 def facts_asked(protocol: Protocol) -> list[str]:
@@ -40,6 +44,39 @@ def facts_asked(protocol: Protocol) -> list[str]:
     return names
 
 
+def facts_needed(protocol: Protocol, door: str, statute: str | None) -> list[str]:
+    """The yes/no facts a rule asks about for this door and offence: exactly the conditions and
+    judgements the engine applies to them, so screen 2 asks nothing that cannot matter."""
+    names: list[str] = []
+    for cond in (*protocol.conditions, *protocol.judgements):
+        if door not in cond.doors or (cond.statutes and statute not in cond.statutes):
+            continue
+        for name in (cond.when, cond.fact):
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def history_needed(protocol: Protocol, door: str) -> list:
+    return [look for look in protocol.history if door in look.doors]
+
+
+def quantity_needed(protocol: Protocol, door: str, statute: str | None) -> bool:
+    q = protocol.quantity
+    if q is None or door not in q.doors:
+        return False
+    return any(o.statute == statute and o.nibrs in q.applies_to for o in protocol.offences)
+
+
+def prior_activity_needed(protocol: Protocol, door: str) -> bool:
+    return protocol.prior_activity is not None and door in protocol.prior_activity.doors
+
+
+def offence_needed(door: str) -> bool:
+    """A community referral has no incident: someone referred the person, and that is asked instead."""
+    return door != "community"
+
+
 def to_facts(protocol: Protocol, draft: ReferralDraft, incident_date: dt.date) -> Facts:
     """The engine's Facts for a draft.
 
@@ -47,14 +84,15 @@ def to_facts(protocol: Protocol, draft: ReferralDraft, incident_date: dt.date) -
     leaves the whole history unknown (the engine then asks for it); a "found" is recorded as one
     entry of that look-back's first class, dated on the incident, so the engine cites that rule.
     """
-    answers = [draft.history.get(look.id, HISTORY_NOT_CHECKED) for look in protocol.history]
+    looks = [look for look in protocol.history if draft.door in look.doors]  # the others are not asked
+    answers = [draft.history.get(look.id, HISTORY_NOT_CHECKED) for look in looks]
     history: tuple[HistoryEntry, ...] | None
     if any(a not in (HISTORY_CLEAR, HISTORY_FOUND) for a in answers):
         history = None
     else:
         history = tuple(
             HistoryEntry(nibrs=look.classes[0], date=incident_date, disposition=look.counts[0])
-            for look, answer in zip(protocol.history, answers, strict=True)
+            for look, answer in zip(looks, answers, strict=True)
             if answer == HISTORY_FOUND
         )
     return Facts(

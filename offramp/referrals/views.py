@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from offramp.access.policy import CONFIGURE, REFER
 from offramp.files.cells import csv_writer
-from offramp.referrals import actions, continuous_queries, eligibility, queries, tasks
+from offramp.referrals import actions, continuous_queries, eligibility, queries, reviews, tasks
 from offramp.referrals import equity as equity_tables
-from offramp.referrals.forms import FactsForm, PersonForm, ProtocolUploadForm, ScreeningUploadForm
+from offramp.referrals.forms import FactsForm, PersonForm, ProtocolUploadForm, ReviewForm, ScreeningUploadForm
 from offramp.referrals.referral_facts import to_facts
 
 
@@ -59,13 +59,21 @@ def referral_new(request):
             last_name=person["last_name"],
             date_of_birth=person["date_of_birth"],
         )
-        return render(request, "referrals/new_facts.html", {**context, "form": FactsForm(protocol=protocol)})
+        return _facts(request, context, FactsForm(protocol=protocol, scope_only=True))
+    if step == "rescope":  # change how the person came or the offence: screen 2's first part again
+        return _facts(
+            request, context, FactsForm(initial=request.POST.dict(), protocol=protocol, scope_only=True)
+        )
+    if step == "scope":
+        scope_form = FactsForm(request.POST, protocol=protocol, scope_only=True)
+        if not scope_form.is_valid():
+            return _facts(request, context, scope_form)
+        return _facts(request, context, FactsForm(initial=scope_form.cleaned_data, protocol=protocol))
     if step == "edit":  # back from the decision: what was entered, without error messages
-        form = FactsForm(initial=request.POST.dict(), protocol=protocol)
-        return render(request, "referrals/new_facts.html", {**context, "form": form})
+        return _facts(request, context, FactsForm(initial=request.POST.dict(), protocol=protocol))
     facts_form = FactsForm(request.POST, protocol=protocol)
     if not facts_form.is_valid():
-        return render(request, "referrals/new_facts.html", {**context, "form": facts_form})
+        return _facts(request, context, facts_form)
     draft = facts_form.draft(person)
     if step == "divert":
         try:
@@ -77,6 +85,9 @@ def referral_new(request):
         else:
             return redirect("referrals:handoff", referral_id=referral.pk)
     decision = eligibility.decide(protocol, to_facts(protocol, draft, timezone.localdate()))
+    if decision.outcome == eligibility.NEEDS_REVIEW and decision.review_by == "officer":
+        facts_form.mark_missing(decision)  # each answer still needed, named at its question
+        return _facts(request, context, facts_form)
     context.update(
         form=facts_form,
         decision=decision,
@@ -86,6 +97,46 @@ def referral_new(request):
         decider_label=eligibility.ROLE_LABELS.get(decision.decider or "", ""),
     )
     return render(request, "referrals/new_decision.html", context)
+
+
+@require_GET
+@login_required
+def review_queue(request):
+    """The decisions waiting for the user's role: approve or decline each with a reason."""
+    return render(request, "referrals/reviews.html", {"items": _review_items(request.actor)})
+
+
+@require_POST
+@login_required
+def review_decide(request, referral_id: int):
+    actor = request.actor
+    form = ReviewForm(request.POST, auto_id=f"r{referral_id}_%s")
+    if form.is_valid():
+        try:
+            referral = reviews.referral_review(actor=actor, referral_id=referral_id, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            word = reviews.OUTCOME_WORDS[referral.review_outcome]
+            messages.success(request, f"Referral {word}; the officer and the case manager are told.")
+            return redirect("referrals:reviews")
+    items = _review_items(actor, failed=form, failed_id=referral_id)
+    # A decision no longer waiting (reviewed meanwhile) has no card left to show its error on.
+    shown = any(item["referral"].pk == referral_id for item in items)
+    errors = [] if shown else form.non_field_errors()
+    return render(request, "referrals/reviews.html", {"items": items, "errors": errors}, status=400)
+
+
+def _review_items(actor, *, failed=None, failed_id=None):
+    items = reviews.review_queue_for(actor)
+    for item in items:
+        pk = item["referral"].pk
+        item["form"] = failed if pk == failed_id else ReviewForm(auto_id=f"r{pk}_%s")
+    return items
+
+
+def _facts(request, context, form):
+    return render(request, "referrals/new_facts.html", {**context, "form": form})
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """Every read of service referrals and case transfers, scoped like the case they belong to and audited."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -7,8 +8,10 @@ from django.utils import timezone
 from offramp.access.audit import Action, audit_record, audited_not_found
 from offramp.access.policy import Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
-from offramp.cases.models import Case
+from offramp.cases.models import OPEN_STATUSES, Assessment, Case
 from offramp.cases.queries import case_for
+from offramp.cases.questions import CRITICAL_GROUP
+from offramp.directory.queries import search_options
 from offramp.transitions import lifecycle
 from offramp.transitions.models import CaseTransfer, ServiceReferral
 
@@ -102,3 +105,68 @@ def service_referral_get(actor: Actor, case_id: int, referral_id: int) -> Servic
         detail={"case": case.pk, "person_id": case.person_id},
     )
     return _annotate([referral], now)[0]
+
+
+# ---- critical needs: what cannot wait, and the directory's services for it --------------------------
+
+# (question, the answer that cannot wait, what the day page says, words naming the directory's need)
+CRITICAL_NEEDS = (
+    ("safe_tonight", "no", "No safe place to sleep tonight", ("shelter", "housing")),
+    ("danger", "yes", "In danger from someone right now", ("domestic violence", "safety", "crisis")),
+    ("urgent_medical", "yes", "Needs medical care today", ("medical", "health care", "clinic")),
+    ("medication", "yes", "Needs medication they do not have", ("medication", "pharmacy", "health care")),
+    ("food", "no", "Has not eaten today", ("food", "meal")),
+)
+CRITICAL_WITHIN = dt.timedelta(days=1)  # a critical-needs check of today or yesterday: tonight's needs
+
+
+def critical_needs(answers: dict) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The needs a critical-needs check's answers say cannot wait: (question, label, need words)."""
+    group = answers.get(CRITICAL_GROUP) or {}
+    return [(key, label, words) for key, urgent, label, words in CRITICAL_NEEDS if group.get(key) == urgent]
+
+
+def need_term(needs: list[tuple[str, str]], words: tuple[str, ...]) -> tuple[str, str] | None:
+    """The directory's need (taxonomy term id, name) that first matches the words, in their order."""
+    for word in words:
+        for term_id, name in needs:
+            if word in name.lower():
+                return term_id, name
+    return None
+
+
+@dataclass
+class CriticalNeed:
+    case: Case
+    assessed_on: dt.date
+    label: str
+    need: tuple[str, str] | None  # the directory's matching need, to search its services
+
+
+def critical_needs_for(actor: Actor, cases, today: dt.date) -> list[CriticalNeed]:
+    """Open cases whose latest critical-needs check (today or yesterday) names a need that cannot wait.
+
+    Three queries whatever the caseload: the checks (their answers are sealed, so read in Python) and
+    the directory's needs. The caller scopes `cases` and audits the page.
+    """
+    checks = (
+        Assessment.objects.filter(
+            program_id=actor.program_id,
+            case__in=cases.filter(status__in=OPEN_STATUSES),
+            kind=Assessment.Kind.CRITICAL,
+            assessed_on__gte=today - CRITICAL_WITHIN,
+        )
+        .select_related("case__person", "case__case_manager")
+        .order_by("case_id", "-assessed_on", "-id")
+    )
+    latest: dict[int, Assessment] = {}
+    for check in checks:
+        latest.setdefault(check.case_id, check)
+    if not latest:
+        return []
+    needs = search_options(actor)["needs"]
+    found = []
+    for check in sorted(latest.values(), key=lambda c: (c.case.person.display_name, c.case_id)):
+        for _key, label, words in critical_needs(check.answers):
+            found.append(CriticalNeed(check.case, check.assessed_on, label, need_term(needs, words)))
+    return found

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import Category, Scope, reviewer_roles
 from offramp.cases.wording import exit_reason_labels, status_labels
 
 # (url name, label, category, minimum scope), in order: a user lands on the first they may open.
@@ -50,6 +50,11 @@ def navigation(request):
         for name, label, category, scope in NAV
         if actor.has(category, scope)
     ]
+    if reviewer_roles(actor):  # decisions waiting for the user's role (a sergeant, the prosecutor)
+        current = (
+            request.resolver_match is not None and request.resolver_match.view_name == "referrals:reviews"
+        )
+        links.insert(0, {"url": reverse("referrals:reviews"), "label": "Review queue", "current": current})
     if getattr(request.user, "is_host_admin", False):
         current = request.resolver_match is not None and request.resolver_match.view_name in (
             "sites:host",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import Category, Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case, OutcomeSnapshot, Status
 from offramp.notifications.models import Notification
@@ -21,6 +21,7 @@ from offramp.referrals.models import Referral
 from offramp.referrals.queries import HANDOFF_TARGET
 from offramp.transitions import lifecycle
 from offramp.transitions.models import ServiceReferral
+from offramp.transitions.queries import critical_needs_for
 from offramp.workgroup.models import ActionItem
 
 SECTION_LIMIT = 50  # rows shown per section, most urgent first; the rest are counted
@@ -48,6 +49,7 @@ class Row:
 class DayView:
     team: bool
     handoffs: list[Row] = field(default_factory=list)
+    critical: list[Row] = field(default_factory=list)
     assigned: list[Row] = field(default_factory=list)
     intakes: list[Row] = field(default_factory=list)
     follow_ups: list[Row] = field(default_factory=list)
@@ -88,6 +90,7 @@ def day_for(actor: Actor, *, now: dt.datetime | None = None) -> DayView:
             cases = cases.filter(case_manager_id=actor.user_id)
             referrals = referrals.filter(handoff_to_id=actor.user_id)
         _handoffs(view, referrals, now)
+        _critical(view, actor, cases, today)
         _assigned(view, actor, cases)
         _intakes(view, cases, today)
         _follow_ups(view, actor, cases, today, now)
@@ -112,6 +115,7 @@ def day_for(actor: Actor, *, now: dt.datetime | None = None) -> DayView:
 def _sections(view: DayView):
     return (
         view.handoffs,
+        view.critical,
         view.assigned,
         view.intakes,
         view.follow_ups,
@@ -149,6 +153,30 @@ def _handoffs(view: DayView, referrals, now: dt.datetime) -> None:
             )
         )
     view.handoffs = _cut(view, "handoffs", rows)
+
+
+def _critical(view: DayView, actor: Actor, cases, today: dt.date) -> None:
+    """Needs that cannot wait from the latest critical-needs check, each with the directory's services."""
+    rows = []
+    may_refer = case_team_scope(actor) >= Scope.OWN  # the case team refers; a project manager reads
+    for found in critical_needs_for(actor, cases, today):
+        search = reverse("transitions:referral_new", args=[found.case.pk]) if may_refer else ""
+        if found.need is not None and may_refer:
+            search += f"?need={found.need[0]}"
+        what = f"{found.label} (critical-needs check {found.assessed_on:%b %-d})"
+        if found.need is not None:
+            what += f": services for {found.need[1].lower()}"
+        rows.append(
+            Row(
+                case_id=found.case.pk,
+                name=found.case.person.display_name,
+                what=what,
+                case_manager=_who(found.case.case_manager),
+                url=search,
+                urgent=True,
+            )
+        )
+    view.critical = _cut(view, "critical", rows)
 
 
 def _assigned(view: DayView, actor: Actor, cases) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from offramp.access.models import AuditEntry
-from offramp.access.policy import MATRIX, Category, Scope
+from offramp.access.policy import MATRIX, REVIEWERS, Category, Scope
 from offramp.api.core import audited_urls
 from offramp.api.service import api
 from offramp.programs.roles import Role
@@ -20,6 +20,8 @@ PAGES = {
     "referrals:new": (Category.OWN_REFERRALS, Scope.OWN, "form"),
     "referrals:handoff": (Category.OWN_REFERRALS, Scope.OWN, "referral"),
     "referrals:arrival": (Category.CASE_RECORD, Scope.OWN, "handoff"),
+    # Decisions that need review by a role: the reviewing roles' queue, no identity shown.
+    "referrals:reviews": (Category.STATUS, Scope.LIMITED, "review"),
     "cases:caseload": (Category.CASE_RECORD, Scope.OWN, "list"),
     "web:day": (Category.CASE_RECORD, Scope.OWN, "list"),
     "cases:detail": (Category.CASE_RECORD, Scope.OWN, "case"),
@@ -103,6 +105,8 @@ OTHER_PAGES = {
     "jobs:detail": "a background task's progress, shown only to whoever started it (tests/web/test_jobs.py)",
     "jobs:progress": "the same progress as JSON (tests/web/test_jobs.py)",
     "demo:seed": "demo sites only: adds synthetic people as a background task (tests/web/test_jobs.py)",
+    "referrals:review": "POST only: the reviewing role approves or declines one waiting decision "
+    "(tests/referrals/test_review_queue.py)",
     "referrals:protocols": "program configuration (tests/referrals/test_protocol_versions.py)",
     "referrals:protocol_export": "a protocol file download (tests/referrals/test_protocol_versions.py)",
     "notifications:inbox": "the user's own notices, each addressed to one user (tests/notifications/)",
@@ -190,6 +194,7 @@ PARTICIPANT_KINDS = {
     "legal_case",
     "document",
     "holds",
+    "review",
 }
 # Forms of the case team (a case manager's own cases, a supervisor's program): roles that only read
 # case records (the project manager) get 404. "assessment" pages take an assessment of the case.
@@ -232,6 +237,8 @@ def _allowed(role, name, target=None) -> bool:
         return MATRIX[Category.CASE_RECORD][role] == Scope.PROGRAM and target != "foreign"
     if kind == "links":  # reviewing links shows identities and changes the study data: both categories
         return MATRIX[Category.PROGRAM_CONFIG][role] == Scope.PROGRAM and target != "foreign"
+    if kind == "review":  # the queue of the roles a protocol may name as reviewers
+        return role in REVIEWERS and target != "foreign"
     if kind == "referral":  # a referral page opens only for whoever made it: the world's officer
         return target == "own" and role == Role.OFFICER
     return target != "foreign"

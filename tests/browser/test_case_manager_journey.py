@@ -30,13 +30,13 @@ def _refer(page, users):
     submit(page, page.get_by_role("button", name="Next"))
     page.get_by_label("Arrest diversion").check()
     page.get_by_label("Offence").select_option("RCW 69.50.4013")
+    submit(page, page.get_by_role("button", name="Next"))
     page.get_by_label("Incident number").fill("26-555001")
     page.get_by_label("Quantity (grams)").fill("0.8")
     page.get_by_label("Substance").select_option("methamphetamine")
     page.get_by_label("Where are you?").fill("Harbor Park")
     for question, answer in (
         ("Does the activity exploit minors or other people?", "No"),
-        ("Is the person promoting prostitution of others?", "No"),
         ("Is the person amenable to participating?", "Yes"),
     ):
         page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
@@ -131,6 +131,9 @@ def test_a_case_manager_takes_a_new_referral_from_intake_to_exit(browser_world, 
     visit(page, f"/cases/{case.pk}/")
     page.get_by_label("Exit reason").select_option("goals_met")
     submit(page, page.get_by_role("button", name="Exit the case"))
+    assert page.get_by_role("heading", name="Exit the case?").is_visible()  # asked first, nothing changed yet
+    assert_fits_a_phone(page)
+    submit(page, page.get_by_role("button", name="Yes, exit the case"))
     assert page.locator(".facts").get_by_text("Goals met").is_visible()
     assert page.get_by_role("button", name="Record contact").count() == 0
     assert_fits_a_phone(page)

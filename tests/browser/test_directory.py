@@ -22,9 +22,9 @@ def test_case_manager_searches_by_need_and_language(browser_world, page):
     assert cards.count() == 1
     assert "Women's shelter" in cards.first.inner_text()
     page.get_by_label("Need").select_option("")
-    page.get_by_label("Near: latitude").fill("47.6015")
-    page.get_by_label("Near: longitude").fill("-122.3170")
-    page.get_by_label("Within (miles)").fill("0.5")
+    assert page.get_by_label("Near: latitude").count() == 0  # places by name, not coordinates
+    page.get_by_label("Near", exact=True).select_option(label="Postal code 98104")
+    page.get_by_label("Within (miles)").fill("5")
     submit(page, page.get_by_role("button", name="Search"))
     assert "miles away" in cards.first.inner_text()
 

@@ -42,15 +42,25 @@ def test_officer_refers_to_the_handoff_card_and_the_case_manager_is_told(browser
     assert heading(page) == "What happened?"
     assert page.get_by_role("status").inner_text() == "Not known"
     assert_fits_a_phone(page)
+    assert page.get_by_role("group", name="How did the person come to the program?").is_visible()
+    assert "Door" not in page.locator("main").inner_text()
     page.get_by_label("Arrest diversion").check()
     page.get_by_label("Offence").select_option("RCW 69.50.4013")
+    submit(page, page.get_by_role("button", name="Next"))
+    # Only what a possession arrest needs: no prostitution question, no community referrer.
+    assert_fits_a_phone(page)
+    assert page.get_by_text("Is the person promoting prostitution of others?").count() == 0
+    assert page.get_by_label("Who referred the person?").count() == 0
+    submit(page, page.get_by_role("button", name="Check eligibility"))
+    error = page.locator("#id_incident_number-error")
+    assert error.inner_text() == "The incident number is needed for an arrest diversion."
+    assert error.is_visible()
     page.get_by_label("Incident number").fill("26-555001")
     page.get_by_label("Quantity (grams)").fill("0.8")
     page.get_by_label("Substance").select_option("methamphetamine")
     page.get_by_label("Where are you?").fill("Harbor Park")
     for question, answer in (
         ("Does the activity exploit minors or other people?", "No"),
-        ("Is the person promoting prostitution of others?", "No"),
         ("Is the person amenable to participating?", "Yes"),
     ):
         page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
@@ -61,6 +71,7 @@ def test_officer_refers_to_the_handoff_card_and_the_case_manager_is_told(browser
     assert heading(page) == "Decision"
     assert page.locator(".decision").inner_text().strip() == "Eligible"
     assert page.get_by_text("0.8 g is within the 3 g limit.").is_visible()
+    assert page.locator(".reason--eligible .reason__word").first.inner_text() == "Met:"
     assert_fits_a_phone(page)
     submit(page, page.get_by_role("button", name="Divert and call the case manager"))
 

@@ -30,7 +30,14 @@ def assert_no_sideways_scroll(page):
     assert width <= WIDTH, f"{page.url} scrolls sideways: {width}px wide at {WIDTH}px"
 
 
-ROLES = (Role.CASE_MANAGER, Role.CASE_SUPERVISOR, Role.PROJECT_MANAGER, Role.OFFICER, Role.PROSECUTOR)
+ROLES = (
+    Role.CASE_MANAGER,
+    Role.CASE_SUPERVISOR,
+    Role.PROJECT_MANAGER,
+    Role.OFFICER,
+    Role.SERGEANT,
+    Role.PROSECUTOR,
+)
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])

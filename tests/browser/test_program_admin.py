@@ -31,13 +31,13 @@ def refer(page):
     submit(page, page.get_by_role("button", name="Next"))
     page.get_by_label("Arrest diversion").check()
     page.get_by_label("Offence").select_option("RCW 69.50.4013")
+    submit(page, page.get_by_role("button", name="Next"))
     page.get_by_label("Incident number").fill("26-555001")
     page.get_by_label("Quantity (grams)").fill("0.8")
     page.get_by_label("Substance").select_option("methamphetamine")
     page.get_by_label("Where are you?").fill("Harbor Park")
     for question, answer in (
         ("Does the activity exploit minors or other people?", "No"),
-        ("Is the person promoting prostitution of others?", "No"),
         ("Is the person amenable to participating?", "Yes"),
     ):
         page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()

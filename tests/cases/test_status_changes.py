@@ -37,6 +37,8 @@ CHANGE_URLS = {
 
 
 def change(client, case, kind, **data):
+    if kind == "exit":
+        data.setdefault("confirmed", "yes")  # the exit's confirm step (tests/cases/test_exit_confirmation.py)
     if kind in CHANGE_URLS:
         return client.post(reverse(CHANGE_URLS[kind], args=[case.pk]), data)
     return client.post(reverse("cases:status_unknown", args=[case.pk, kind]), data)

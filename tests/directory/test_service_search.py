@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from offramp.access.scope import Actor
 from offramp.directory.geo import bounding_box, haversine_miles
-from offramp.directory.queries import SearchFilter, search_options, service_search
+from offramp.directory.queries import SearchFilter, search_options, search_places, service_search
 from offramp.directory.synthetic import SERVICES, _id, directory_demo_load
 from offramp.programs.roles import Role
 
@@ -99,17 +99,41 @@ def test_it_answers_every_staff_role_and_no_one_else(directory, login, client):
     assert client.get(url).status_code == 302
 
 
-def test_it_refuses_half_a_point(directory, login):
-    response = login(directory.users[Role.CASE_MANAGER]).get(reverse("directory:search") + "?latitude=47.6")
-    assert "Give both latitude and longitude, or neither." in response.content.decode()
+def test_it_refuses_a_place_it_does_not_know(directory, login):
+    response = login(directory.users[Role.CASE_MANAGER]).get(
+        reverse("directory:search") + "?place=town:Nowhere"
+    )
+    assert "Choose a place from the list." in response.content.decode()
+
+
+def test_it_offers_places_by_name_never_raw_coordinates(directory, login):
+    page = login(directory.users[Role.CASE_MANAGER]).get(reverse("directory:search")).content.decode()
+    assert '<option value="town:Harbor City, WA">Harbor City, WA</option>' in page
+    assert "Postal code 98104" in page and "1400 Yesler Way" in page
+    assert "latitude" not in page.lower() and "longitude" not in page.lower()
+
+
+def _place(world, words: str) -> str:
+    places = search_places(Actor.system("tests", program=world.program))
+    return next(key for key, (label, _lat, _lon) in places.items() if words in label)
+
+
+def test_it_finds_services_near_a_named_place(directory, login):
+    client = login(directory.users[Role.CASE_MANAGER])
+    yesler = _place(directory, "1400 Yesler Way")
+    near = client.get(reverse("directory:search"), {"place": yesler, "miles": "0.1"}).content.decode()
+    assert near.count('class="card"') == 3 and "0.0 miles away" in near
+    town = client.get(reverse("directory:search"), {"place": "town:Harbor City, WA", "miles": "20"})
+    assert town.content.decode().count('class="card"') == len(SERVICES)
 
 
 def test_it_runs_a_constant_number_of_queries(directory, login):
     client = login(directory.users[Role.CASE_MANAGER])
-    url = reverse("directory:search") + f"?latitude={DOWNTOWN[0]}&longitude={DOWNTOWN[1]}&miles=20"
+    url = reverse("directory:search") + "?place=town:Harbor+City,+WA&miles=20"
     client.get(url)  # warm: sessions, content types
+    narrow_url = reverse("directory:search") + f"?place={_place(directory, '1400 Yesler Way')}&miles=0.1"
     with CaptureQueriesContext(connection) as few:
-        narrow = client.get(reverse("directory:search") + "?latitude=47.6015&longitude=-122.3170&miles=0.1")
+        narrow = client.get(narrow_url)
     with CaptureQueriesContext(connection) as many:
         wide = client.get(url)
     assert narrow.content.decode().count('class="card"') == 3  # the services at 1400 Yesler Way

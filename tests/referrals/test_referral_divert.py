@@ -54,7 +54,9 @@ def test_it_walks_three_screens_to_a_decision_with_reasons(world, login, seattle
     assert "Step 1 of 3: who is it?" in first and 'name="key"' in first
     second = client.post(reverse("referrals:new"), {"step": "person", **PERSON}).content.decode()
     assert "Step 2 of 3" in second and "Not known" in second
-    assert "Is the person amenable to participating?" in second
+    assert "How did the person come to the program?" in second
+    questions = post(client, "scope").content.decode()
+    assert "Is the person amenable to participating?" in questions
     third = post(client, "facts").content.decode()
     assert "Step 3 of 3" in third and "Eligible" in third
     assert "Possession of a controlled substance (RCW 69.50.4013; NIBRS 35A" in third
@@ -127,7 +129,7 @@ def test_it_refuses_to_divert_an_ineligible_referral(world, login, seattle):
 def test_it_asks_the_officer_before_diverting(world, login, seattle):
     client = login(world.users[Role.OFFICER])
     page = post(client, "facts", fact_amenable="").content.decode()
-    assert "Needs review by the officer" in page
+    assert "Step 2 of 3" in page  # back at the questions, the missing answer named at its question
     assert "Not yet answered: Is the person amenable to participating?" in page
     assert "Divert and call the case manager" not in page
 

@@ -58,6 +58,7 @@ def _case_page(request, case_id: int, status: int = 200, **bound):
         "can_change": case.access.may_change,
         "can_profile": queries.identity_visible(request.actor),
         "soft_warning": bound.get("soft_warning"),
+        "exit_confirm": bound.get("exit_confirm"),
     }
     if case.access.may_assign:
         search = request.GET.get("manager_q", "") if request.method == "GET" else ""
@@ -159,6 +160,11 @@ def reengage(request, case_id: int):
 @require_POST
 @login_required
 def exit_case(request, case_id: int):
+    """Exit asks first: the case page again with what was chosen and a confirm button (no script)."""
+    form = forms.ExitForm(request.POST)
+    if form.is_valid() and request.POST.get("confirmed") != "yes":
+        reason = dict(form.fields["exit_reason"].choices)[form.cleaned_data["exit_reason"]]
+        return _case_page(request, case_id, exit_form=form, exit_confirm=reason)
     return _status_change(request, case_id, *EXIT)
 
 
