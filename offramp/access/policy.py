@@ -104,6 +104,9 @@ CONFIGURE = Need(Category.PROGRAM_CONFIG, Scope.PROGRAM)  # protocols, screening
 EVALUATE = Need(Category.DEIDENTIFIED, Scope.PROGRAM)  # de-identified data and studies
 REFER = Need(Category.OWN_REFERRALS, Scope.OWN)  # an officer's own referrals
 LOOK_UP = Need(Category.STATUS, Scope.LIMITED)  # whether a person is an active participant
+OVERSEE = Need(Category.CASE_RECORD, Scope.PROGRAM)  # all the program's cases: overview, reports
+IDENTIFY = Need(Category.IDENTITY, Scope.PROGRAM)  # every participant's identity: exports that name people
+FIND = Need(Category.IDENTITY, Scope.OWN)  # participants' names, on the actor's own caseload at least
 
 
 class Acting(Protocol):

@@ -6,14 +6,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import ADMINISTER
 from offramp.api import actions, forms, queries
 
 
 @login_required
 def integrations(request):
     actor = request.actor
-    actor.require(Category.USERS, Scope.PROGRAM)
+    actor.require(*ADMINISTER)
     form = forms.IntegrationForm(request.POST or None, agencies=queries.agencies_for(actor))
     token = None
     if request.method == "POST" and form.is_valid():

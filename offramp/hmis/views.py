@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import IDENTIFY, OVERSEE
 from offramp.formbounds import PlausibleForm
 from offramp.hmis.actions import hmis_export
 
@@ -29,8 +29,8 @@ class PeriodForm(PlausibleForm):
 @login_required
 def export(request):
     actor = request.actor
-    actor.require(Category.IDENTITY, Scope.PROGRAM)
-    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
+    actor.require(*IDENTIFY)
+    actor.require(*OVERSEE)
     today = timezone.localdate()
     form = PeriodForm(request.POST or None, initial={"start": today - dt.timedelta(days=365), "end": today})
     if request.method == "POST" and form.is_valid():

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import FIND, LOOK_UP
 from offramp.people import actions, hmis, queries
 from offramp.people.forms import (
     PROFILE_FIELDS,
@@ -26,7 +26,7 @@ FIELD_LABELS = {name: field.label for name, field in ProfileForm.base_fields.ite
 def lookup(request):
     """Is this person an active participant? The name and date of birth come by POST, never in a URL
     (a query string lands in server logs, browser history and the Referer header)."""
-    request.actor.require(Category.STATUS)
+    request.actor.require(*LOOK_UP)
     form = StatusLookupForm(request.POST if request.method == "POST" else None)
     answers = None
     status = 200
@@ -164,7 +164,7 @@ def profile_split(request, case_id: int, link_id: int):
 def search(request):
     """Find a participant by name, date of birth or case number. The words come by POST, never in a URL."""
     actor = request.actor
-    actor.require(Category.IDENTITY, Scope.OWN)
+    actor.require(*FIND)
     text = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
     results = participant_search(actor, text) if text else None
     return render(

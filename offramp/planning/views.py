@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from offramp.access.audit import Action, audit_record
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import CONFIGURE
 from offramp.planning import inputs, model, page
 
 
@@ -12,7 +12,7 @@ from offramp.planning import inputs, model, page
 def plan(request):
     """Plan a program for a city that has none: upload its arrests, edit every assumption, print."""
     actor = request.actor
-    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    actor.require(*CONFIGURE)
     example = request.GET.get("example") == "1" and request.method == "GET"
     outcome = None
     if request.method == "POST" or example:

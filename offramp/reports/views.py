@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import OVERSEE
 from offramp.files.cells import csv_writer
 from offramp.referrals.models import Door
 from offramp.reports import council, council_actions, council_files, queries, tasks
@@ -20,7 +20,7 @@ from offramp.reports.quarter import quarter_from
 def dashboard(request):
     """The program dashboard: aggregate figures for a period and door, printable."""
     actor = request.actor
-    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
+    actor.require(*OVERSEE)
     today = timezone.localdate(timezone=actor.program.zone)
     try:
         period = period_from(request.GET, today=today, zone=actor.program.zone)
@@ -35,7 +35,7 @@ def dashboard(request):
 
 def _quarter(request):
     actor = request.actor
-    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
+    actor.require(*OVERSEE)
     today = timezone.localdate(timezone=actor.program.zone)
     return quarter_from(request.GET, today=today, zone=actor.program.zone)
 

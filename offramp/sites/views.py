@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from offramp.access.middleware import ACTIVE_PROGRAM_KEY
-from offramp.access.policy import Category, Scope
+from offramp.access.policy import CONFIGURE
 from offramp.cases.actions import assessment_questions_configure
 from offramp.programs import configuration
 from offramp.sites import actions, forms, queries
@@ -17,7 +17,7 @@ from offramp.sites import actions, forms, queries
 def program_settings(request):
     """The project manager's (and administrator's) page of every program setting, grouped."""
     actor = request.actor
-    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    actor.require(*CONFIGURE)
     form = forms.ProgramSettingsForm(request.POST or None, program=actor.program)
     if request.method == "POST" and form.is_valid():
         try:
@@ -40,7 +40,7 @@ def program_settings(request):
 def program_questions(request):
     """The project manager edits the assessment questions: each save is a new version."""
     actor = request.actor
-    actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
+    actor.require(*CONFIGURE)
     form = forms.QuestionsForm(request.POST or None, program=actor.program)
     if request.method == "POST" and form.is_valid():
         try:
