@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "offramp" / "evaluation" / "examples" / "seattle_design.toml"
 # Today's engine: the last commit before the faster one.
-BASELINE = "3da8f12"
+BASELINE = "f0e7f8d"  # the engine before the speed-up: statsmodels IRLS fits, explicit garbage collection
 WINDOWS = (6, 12, 24)
 CATEGORICAL = ["sex", "race_ethnicity", "offence_type", "area"]
 NUMERIC = ["prior_arrest_6m", "prior_arrest_12m", "prior_arrest_24m", "any_prior_charge_felony_24m", "age"]
