@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
+from offramp.access.rows import program_row
 from offramp.access.scope import Actor, action, trusted
 from offramp.analysis import linking, queries, staging
 from offramp.analysis.frames import frame_from
@@ -239,14 +240,7 @@ def link_decide(*, actor: Actor, link_id: int, accept: bool) -> SubjectLink:
     """Accept or reject a proposed link (a project manager, who may see both identities)."""
     actor.require(Category.PROGRAM_CONFIG, Scope.PROGRAM)
     actor.require(Category.IDENTITY, Scope.PROGRAM)
-    link = (
-        SubjectLink.objects.select_for_update(of=("self",))
-        .select_related("subject")
-        .filter(program_id=actor.program_id, pk=link_id)
-        .first()
-    )
-    if link is None:
-        raise Http404("Not found")
+    link = program_row(actor, SubjectLink.objects.select_related("subject"), link_id)
     if link.status != SubjectLink.Status.PROPOSED:
         raise ValidationError(ERR_DECIDED)
     link.status = SubjectLink.Status.ACCEPTED if accept else SubjectLink.Status.REJECTED

@@ -5,12 +5,12 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.models import AuditEntry
 from offramp.access.policy import Category, Scope
+from offramp.access.rows import program_row
 from offramp.access.scope import Actor
 from offramp.api import scopes as api_scopes
 from offramp.api.models import Integration
@@ -99,13 +99,7 @@ def integration_revoke(*, actor: Actor, integration_id: int, now: dt.datetime | 
     actor.require(Category.USERS, Scope.PROGRAM)
     now = now or timezone.now()
     with transaction.atomic():
-        integration = (
-            Integration.objects.select_for_update()
-            .filter(program_id=actor.program_id, pk=integration_id)
-            .first()
-        )
-        if integration is None:
-            raise Http404("Not found")
+        integration = program_row(actor, Integration, integration_id)
         if integration.revoked_at is None:
             integration.revoked_at = now
             integration.revoked_by = actor.user if actor.user_id else None

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
+from offramp.access.rows import program_row
 from offramp.access.scope import Actor, action
 from offramp.cases.models import Case
 from offramp.programs.roles import Role
@@ -96,10 +97,7 @@ def meeting_create(*, actor: Actor, held_on: dt.date, now: dt.datetime | None = 
 
 
 def _item(actor: Actor, item_id: int) -> AgendaItem:
-    item = AgendaItem.objects.select_for_update().filter(program_id=actor.program_id, pk=item_id).first()
-    if item is None:
-        raise Http404("Not found")
-    return item
+    return program_row(actor, AgendaItem, item_id)
 
 
 @action("workgroup.item_discuss")
@@ -167,9 +165,7 @@ def action_item_add(
     owner = attendee(actor, owner_id)
     if owner is None:
         raise ValidationError(ERR_OWNER)
-    meeting = Meeting.objects.filter(program_id=actor.program_id, pk=meeting_id).first()
-    if meeting is None:
-        raise Http404("Not found")
+    meeting = program_row(actor, Meeting, meeting_id, lock=False)
     if due_on is None or due_on < meeting.held_on:
         raise ValidationError(ERR_DUE_BEFORE_MEETING)
     item = None
@@ -210,12 +206,8 @@ def action_item_add(
 def action_item_done(*, actor: Actor, action_id: int) -> ActionItem:
     """Mark an action item done: its owner, or whoever runs the meeting."""
     actor.require(Category.STATUS, Scope.LIMITED)
-    actions = ActionItem.objects.select_for_update().filter(program_id=actor.program_id, pk=action_id)
-    if not may_run(actor):
-        actions = actions.filter(owner_id=actor.user_id)
-    action = actions.first()
-    if action is None:
-        raise Http404("Not found")
+    mine = ActionItem.objects.all() if may_run(actor) else ActionItem.objects.filter(owner_id=actor.user_id)
+    action = program_row(actor, mine, action_id)
     if action.done_at is not None:
         raise ValidationError(ERR_ALREADY_DONE)
     action.done_at, action.done_by = timezone.now(), _user(actor)
