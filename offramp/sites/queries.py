@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -45,10 +44,9 @@ def _alone(n: int, k: int) -> int | str:
 def sites_overview(actor: Actor) -> list[SiteRow]:
     """Each program's referrals, cases by status, completed intakes and exits with goals met.
 
-    Two aggregate queries whatever the number of programs or people; counts from 1 to the
-    deployment's OFFRAMP_SMALL_CELL less one are suppressed. The read is audited."""
+    Two aggregate queries whatever the number of programs or people; in each program's row, counts
+    from 1 to that program's small-cell threshold less one are suppressed. The read is audited."""
     require_host(actor)
-    k = settings.SMALL_CELL
     programs = list(Program.objects.order_by("name", "pk"))
     with trusted("host.sites_overview"):
         cases = {
@@ -70,6 +68,7 @@ def sites_overview(actor: Actor) -> list[SiteRow]:
     rows = []
     for program in programs:
         row = cases.get(program.pk, {})
+        k = program.small_cell  # the program's own threshold, never below OFFRAMP_SMALL_CELL
         statuses = suppress_small_cells({s.value: row.get(s.value, 0) for s, _label in STATUS_COLUMNS}, k)
         rows.append(
             SiteRow(

@@ -116,9 +116,10 @@ OTHER_PAGES = {
     "(tests/people/test_person_links.py)",
     "people:profile_split": "POST only: the case team splits a link; the split is kept "
     "(tests/people/test_person_links.py)",
-    "cases:oncall": "the on-call rota: staff and hours, no participant data; case supervisors only "
+    "cases:oncall": "the on-call rota: staff and hours, no participant data; case supervisors and the "
+    "project manager (tests/programs/test_oncall_rota.py)",
+    "cases:oncall_remove": "POST only: a supervisor or the project manager removes a shift "
     "(tests/programs/test_oncall_rota.py)",
-    "cases:oncall_remove": "POST only: a supervisor removes a shift (tests/programs/test_oncall_rota.py)",
     "directory:search": "service directory, not participant data: any staff role (tests/directory/)",
     "workgroup:meeting_new": "POST only: a project manager creates a meeting and its agenda "
     "(tests/workgroup/test_workgroup_actions.py)",

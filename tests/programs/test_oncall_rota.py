@@ -1,5 +1,5 @@
 """The on-call rota: who takes a new hand-off by weekday and hour, with a fallback, never an account
-nobody can sign in to; supervisors edit it on a page, audited."""
+nobody can sign in to; supervisors and the project manager edit it on a page, audited."""
 
 import datetime as dt
 import zoneinfo
@@ -120,8 +120,8 @@ def test_bad_shifts_are_refused_with_the_field_named_and_nothing_changes(world, 
     assert not OnCallShift.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.CASE_MANAGER, Role.OFFICER, Role.PROJECT_MANAGER, Role.PROSECUTOR])
-def test_only_supervisors_open_the_rota(world, login, role):
+@pytest.mark.parametrize("role", [Role.CASE_MANAGER, Role.OFFICER, Role.PROSECUTOR, Role.EVALUATOR])
+def test_only_supervisors_and_the_project_manager_open_the_rota(world, login, role):
     client = login(world.users[role])
     assert client.get(reverse("cases:oncall")).status_code == 404
     assert (
@@ -131,6 +131,20 @@ def test_only_supervisors_open_the_rota(world, login, role):
         == 404
     )
     assert not OnCallShift.objects.exists()
+
+
+def test_the_project_manager_sets_who_is_on_call_and_the_next_hand_off_follows(world, login):
+    client = login(world.users[Role.PROJECT_MANAGER])
+    assert client.get(reverse("cases:oncall")).status_code == 200
+    night_cm = make_user("nightcm", world.program, Role.CASE_MANAGER)
+    answer = client.post(
+        reverse("cases:oncall"),
+        {"user_id": night_cm.pk, "start_hour": "0", "end_hour": "24", "fallback": "on"},
+    )
+    assert answer.status_code == 302
+    assert on_call_case_manager(world.program, WED_23) == night_cm
+    entry = AuditEntry.objects.filter(object_type="OnCallShift").latest("id")
+    assert entry.actor == world.users[Role.PROJECT_MANAGER]
 
 
 def test_case_managers_sort_by_name_as_people_read_it(world, login):

@@ -17,8 +17,12 @@ ERR_HOURS = "Hours run from 0 to 24: the start from 0 to 23, the end from 1 to 2
 ERR_SAME_HOURS = "The shift starts and ends at the same hour; a whole day is 0 to 24."
 
 
+# Who takes the hand-offs is the supervisors' daily call and the project manager's program setting.
+ROTA_EDITORS = frozenset({Role.CASE_SUPERVISOR, Role.PROJECT_MANAGER})
+
+
 def may_edit_rota(actor: Actor) -> bool:
-    return Role.CASE_SUPERVISOR in actor.roles and actor.has(Category.CASE_RECORD, Scope.PROGRAM)
+    return bool(actor.roles & ROTA_EDITORS) and actor.has(Category.CASE_RECORD, Scope.PROGRAM)
 
 
 def oncall_shift_add(

@@ -13,6 +13,7 @@ from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case, Status
 from offramp.programs.models import Membership
+from offramp.programs.queries import natural_key
 from offramp.programs.roles import Role
 
 MANAGERS_PER_PAGE = 50
@@ -141,7 +142,11 @@ def assignable_case_managers(actor: Actor, *, search: str = "", include: int | N
         managers = _case_managers(actor, search).order_by(*MANAGER_SORTS["name"])
         found = list((_with_open_cases(actor, managers) if counted else managers)[: ASSIGN_CHOICES + 1])
         more = len(found) > ASSIGN_CHOICES
-        found = found[:ASSIGN_CHOICES]
+        # The page is chosen in SQL by name as text; within it, names read as people read them
+        # ("Case Manager 2" before "Case Manager 10").
+        found = sorted(
+            found[:ASSIGN_CHOICES], key=lambda m: natural_key(f"{m.user.last_name} {m.user.first_name}")
+        )
         if include is not None and all(m.user_id != include for m in found):
             found = [*_with_open_cases(actor, _case_managers(actor).filter(user_id=include)), *found]
     return AssignChoices(

@@ -15,7 +15,8 @@ from offramp.programs import queries as program_queries
 @require_http_methods(["GET", "POST"])
 @login_required
 def oncall(request):
-    """The on-call rota: who takes new hand-offs by weekday and hour, with a fallback. Supervisors edit it."""
+    """The on-call rota: who takes new hand-offs by weekday and hour, with a fallback. Supervisors and
+    the project manager edit it."""
     actor = request.actor
     if not rota_actions.may_edit_rota(actor):
         raise Http404("Not found")
