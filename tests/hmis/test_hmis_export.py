@@ -261,6 +261,11 @@ def test_snapshots_are_living_situations_income_and_employment(world, exported):
     left = [r for r in files["IncomeBenefits"] if r["PersonalID"] == exit_row["PersonalID"]]
     assert [r["DataCollectionStage"] for r in left] == ["3"]
     assert counts["HMISParticipation"] == 1 and files["HMISParticipation"][0]["HMISParticipationType"] == "1"
+
+
+def test_the_snapshot_files_codes_are_in_their_lists(exported):
+    files = _read(exported[0])
+    assert files["IncomeBenefits"] and files["EmploymentEducation"]
     coded = {
         "1.7": ("Earned", "SSI", "SSDI", "TANF", "GA", "Unemployment", "OtherIncomeSource", "SNAP"),
         "1.8": ("IncomeFromAnySource", "BenefitsFromAnySource", "InsuranceFromAnySource"),
