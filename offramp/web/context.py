@@ -11,7 +11,7 @@ NAV = (
     ("cases:caseload", "Caseload", Category.CASE_RECORD, Scope.OWN),
     ("cases:overview", "Program overview", Category.CASE_RECORD, Scope.PROGRAM),
     ("reports:dashboard", "Program dashboard", Category.CASE_RECORD, Scope.PROGRAM),
-    ("reports:funder", "Funder's measures", Category.CASE_RECORD, Scope.PROGRAM),
+    ("reports:funder", "Funder's quarterly measures", Category.CASE_RECORD, Scope.PROGRAM),
     ("referrals:mine", "My referrals", Category.OWN_REFERRALS, Scope.OWN),
     ("people:lookup", "Participant lookup", Category.STATUS, Scope.LIMITED),
     ("directory:search", "Find a service", Category.CASE_RECORD, Scope.OWN),

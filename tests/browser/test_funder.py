@@ -17,7 +17,8 @@ def test_project_manager_reads_a_quarter_of_measures(browser_world, page):
     world = browser_world
     dashboard_data.build(world)
     sign_in(page, world.users[Role.PROJECT_MANAGER].username, PASSWORD)
-    submit(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Funder's measures"))
+    nav = page.get_by_role("navigation", name="Main")
+    submit(page, nav.get_by_role("link", name="Funder's quarterly measures"))
     assert heading(page) == "Funder's quarterly measures"
     page.get_by_label("Quarter (YYYY-QN)").fill("2025-Q1")
     submit(page, page.get_by_role("button", name="Show"))
