@@ -9,11 +9,15 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from offramp.documents import actions, forms, queries
+from offramp.params import int_param
 
 
 def _page(request, case_id: int, form=None, status: int = 200):
     view = queries.documents_for(request.actor, case_id)
-    form = form or forms.UploadForm(consents=view.consents)
+    if form is None:  # from a consent's "Attach the signed copy": the release of that consent
+        chosen = int_param(request.GET.get("consent"), default=None)
+        initial = {"kind": "signed_release", "consent": chosen} if chosen else {}
+        form = forms.UploadForm(consents=view.consents, initial=initial)
     context = {"case": view.case, "documents": view.documents, "form": form}
     return render(request, "documents/case_documents.html", context, status=status)
 

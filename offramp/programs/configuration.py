@@ -412,7 +412,7 @@ SETTINGS_LIST = (
         "questions",
         {},
         "The program's own questions for some assessment domains, replacing the shipped ones; set "
-        "through the assessment questions action, not on the settings page.",
+        "on the Assessment questions page (each save a new version), not on the settings page.",
         default_text="the shipped questions",
     ),
 )

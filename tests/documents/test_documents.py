@@ -111,6 +111,12 @@ def test_it_attaches_a_signed_release_to_its_consent(world, login):
         assert list(consent.documents.values_list("kind", flat=True)) == ["signed_release"]
     page = client.get(reverse("documents:case", args=[world.own_case.pk])).content.decode()
     assert "consent to Liaison prosecutor&#x27;s office" in page
+    disclosures = client.get(reverse("access:disclosures", args=[world.own_case.pk])).content.decode()
+    attach = reverse("documents:case", args=[world.own_case.pk]) + f"?consent={consent.pk}"
+    assert f'href="{attach}"' in disclosures
+    chosen = client.get(attach).content.decode()
+    assert f'<option value="{consent.pk}" selected>' in chosen
+    assert '<option value="signed_release" selected>' in chosen
 
 
 def _raw(document_id):
