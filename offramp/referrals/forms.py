@@ -190,10 +190,10 @@ class FactsForm(PlausibleForm):
         return data
 
     def mark_missing(self, decision) -> int:
-        """Put each fact the officer still has to answer at the question that asks it; how many."""
+        """Put each fact still missing at the question on this screen that asks it; how many."""
         marked = 0
         for reason in decision.reasons:
-            if reason.outcome != "needs_review" or (reason.review_by or "officer") != "officer":
+            if reason.outcome != "needs_review":
                 continue
             for name in reason.missing:
                 field = name if name in self.fields else f"fact_{name}"

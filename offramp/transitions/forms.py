@@ -53,3 +53,20 @@ class UpdateForm(PlausibleForm):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = [("", "No change"), *next_statuses]
         self.fields["to_status"].initial = ""
+
+
+class TransferForm(PlausibleForm):
+    to_manager = forms.TypedChoiceField(label="Move the case to", coerce=int)
+    reason = forms.CharField(label="Why the case is moving", max_length=300)
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_manager"].choices = [("", "Choose a case manager"), *managers]
+
+
+class TransferDecisionForm(PlausibleForm):
+    decision = forms.ChoiceField(
+        label="Decision", choices=[("accept", "Accept"), ("decline", "Decline")], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(label="Reason (needed to decline)", max_length=300, required=False)
+    confirm = forms.BooleanField(label="Past the soft caseload limit: move it anyway", required=False)

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record, audited_not_found
-from offramp.access.policy import Scope, case_team_scope
+from offramp.access.policy import Scope, case_team_scope, may_assign
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Assessment, Case
 from offramp.cases.queries import case_for
 from offramp.cases.questions import CRITICAL_GROUP
 from offramp.directory.queries import search_options
+from offramp.programs.queries import routable_case_managers
 from offramp.transitions import lifecycle
 from offramp.transitions.models import CaseTransfer, ServiceReferral
 
@@ -170,3 +171,63 @@ def critical_needs_for(actor: Actor, cases, today: dt.date) -> list[CriticalNeed
         for _key, label, words in critical_needs(check.answers):
             found.append(CriticalNeed(check.case, check.assessed_on, label, need_term(needs, words)))
     return found
+
+
+# ---- case transfers: the request page and the supervisor's decisions ------------------------------
+
+
+@dataclass
+class TransferPage:
+    case: Case
+    transfers: list
+    managers: list  # (user id, name): the active case managers the case may move to
+
+
+def transfer_page(actor: Actor, case_id: int) -> TransferPage:
+    """A case's transfers and who it may move to, for the case team; else 404, audited."""
+    with trusted("transitions.transfer_page"):
+        case = _case(actor, case_id, change=True)
+        transfers = list(
+            CaseTransfer.objects.filter(program_id=actor.program_id, case=case).select_related(
+                "from_manager", "to_manager"
+            )
+        )
+        managers = sorted(
+            (
+                (user.pk, user.get_full_name() or user.get_username())
+                for user in routable_case_managers(actor.program_id).values()
+                if user.pk != case.case_manager_id
+            ),
+            key=lambda m: (m[1], m[0]),
+        )
+    audit_record(
+        actor=actor,
+        action=Action.READ,
+        object_type="CaseTransfer",
+        object_id=f"case:{case.pk}",
+        detail={"case": case.pk, "person_id": case.person_id, "ids": [t.pk for t in transfers]},
+    )
+    return TransferPage(case, transfers, managers)
+
+
+def transfers_waiting(actor: Actor) -> list[CaseTransfer]:
+    """The program's transfers waiting for a decision, oldest first: a case supervisor's; else 404."""
+    if not may_assign(actor):
+        raise audited_not_found(actor, "CaseTransfer", "")
+    with trusted("transitions.transfers_waiting"):
+        waiting = list(
+            CaseTransfer.objects.filter(program_id=actor.program_id, status=CaseTransfer.Status.REQUESTED)
+            .select_related("case__person", "from_manager", "to_manager", "created_by")
+            .order_by("created_at", "id")[:100]
+        )
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        object_type="CaseTransfer",
+        detail={
+            "view": "transfers_waiting",
+            "ids": [t.pk for t in waiting],
+            "cases": [t.case_id for t in waiting],
+        },
+    )
+    return waiting

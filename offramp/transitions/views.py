@@ -1,8 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from offramp.cases.actions import OverSoftLimit
 from offramp.directory.queries import SearchFilter, search_options, service_search
 from offramp.programs.roles import Role
 from offramp.transitions import actions, forms, queries
@@ -93,3 +95,68 @@ def referral_update(request, case_id: int, referral_id: int):
         "supervisor": Role.CASE_SUPERVISOR in actor.roles,
     }
     return render(request, "transitions/referral_update.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def transfer(request, case_id: int):
+    """The case team asks for the case to move to another case manager; a case supervisor decides."""
+    actor = request.actor
+    page = queries.transfer_page(actor, case_id)
+    form = forms.TransferForm(request.POST or None, managers=page.managers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.transition_transfer_request(
+                actor=actor, case_id=page.case.pk, to_manager_id=data["to_manager"], reason=data["reason"]
+            )
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, "Transfer requested: a case supervisor accepts or declines it.")
+            return redirect("transitions:transfer", page.case.pk)
+    context = {"page": page, "case": page.case, "form": form}
+    return render(request, "transitions/transfer.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+@login_required
+def transfers(request):
+    """A case supervisor's transfers waiting for a decision."""
+    waiting = queries.transfers_waiting(request.actor)
+    items = [(t, forms.TransferDecisionForm(auto_id=f"t{t.pk}_%s")) for t in waiting]
+    return render(request, "transitions/transfers.html", {"items": items})
+
+
+@require_POST
+@login_required
+def transfer_decide(request, transfer_id: int):
+    actor = request.actor
+    form = forms.TransferDecisionForm(request.POST, auto_id=f"t{transfer_id}_%s")
+    warning = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.transition_transfer_decide(
+                actor=actor,
+                transfer_id=transfer_id,
+                accept=data["decision"] == "accept",
+                reason=data["reason"],
+                confirm=data["confirm"],
+            )
+        except OverSoftLimit as exc:
+            warning = " ".join(exc.messages)
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            word = "accepted: the case moved" if data["decision"] == "accept" else "declined"
+            messages.success(request, f"Transfer {word}.")
+            return redirect("transitions:transfers")
+    waiting = queries.transfers_waiting(actor)
+    items = [
+        (t, form if t.pk == transfer_id else forms.TransferDecisionForm(auto_id=f"t{t.pk}_%s"))
+        for t in waiting
+    ]
+    errors = [] if any(t.pk == transfer_id for t in waiting) else form.non_field_errors()
+    context = {"items": items, "warning": warning, "warned": transfer_id, "errors": errors}
+    return render(request, "transitions/transfers.html", context, status=400)

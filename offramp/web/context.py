@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from offramp.access.policy import Category, Scope, reviewer_roles
+from offramp.access.policy import Category, Scope, may_assign, reviewer_roles
 from offramp.cases.wording import exit_reason_labels, status_labels
 
 # (url name, label, category, minimum scope), in order: a user lands on the first they may open.
@@ -55,6 +55,11 @@ def navigation(request):
             request.resolver_match is not None and request.resolver_match.view_name == "referrals:reviews"
         )
         links.insert(0, {"url": reverse("referrals:reviews"), "label": "Review queue", "current": current})
+    if may_assign(actor):  # a case supervisor decides the case team's transfers
+        current = (
+            request.resolver_match is not None and request.resolver_match.view_name == "transitions:transfers"
+        )
+        links.append({"url": reverse("transitions:transfers"), "label": "Case transfers", "current": current})
     if getattr(request.user, "is_host_admin", False):
         current = request.resolver_match is not None and request.resolver_match.view_name in (
             "sites:host",

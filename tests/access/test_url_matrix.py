@@ -79,6 +79,7 @@ PAGES = {
     "documents:download": (Category.CASE_RECORD, Scope.OWN, "document"),
     # Legal holds: program configuration and the program's case records, both (the project manager).
     "retention:holds": (Category.PROGRAM_CONFIG, Scope.PROGRAM, "holds"),
+    "transitions:transfer": (Category.CASE_RECORD, Scope.OWN, "case_team"),
 }
 # Pages that show no participant data, with why.
 OTHER_PAGES = {
@@ -107,6 +108,10 @@ OTHER_PAGES = {
     "demo:seed": "demo sites only: adds synthetic people as a background task (tests/web/test_jobs.py)",
     "referrals:review": "POST only: the reviewing role approves or declines one waiting decision "
     "(tests/referrals/test_review_queue.py)",
+    "transitions:transfers": "a case supervisor's transfers waiting for a decision; 404 to every other "
+    "role (tests/transitions/test_transfer_pages.py)",
+    "transitions:transfer_decide": "POST only: a case supervisor accepts or declines a transfer "
+    "(tests/transitions/test_transfer_pages.py)",
     "referrals:protocols": "program configuration (tests/referrals/test_protocol_versions.py)",
     "referrals:protocol_export": "a protocol file download (tests/referrals/test_protocol_versions.py)",
     "notifications:inbox": "the user's own notices, each addressed to one user (tests/notifications/)",

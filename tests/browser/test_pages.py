@@ -16,6 +16,11 @@ ROLES = {
         "My referrals",
         ["My referrals", "Participant lookup", "New referral", "Notifications", "Workgroup"],
     ),
+    # A sergeant sees what an officer sees, and the review queue of decisions waiting for a sergeant.
+    Role.SERGEANT: (
+        "My referrals",
+        ["Review queue", "My referrals", "Participant lookup", "New referral", "Notifications", "Workgroup"],
+    ),
     Role.CASE_MANAGER: (
         "Today",
         [
@@ -50,11 +55,13 @@ ROLES = {
             "Audit log",
             "HMIS export",
             "Import a caseload",
+            "Case transfers",
         ],
     ),
     Role.PROJECT_MANAGER: (
         None,  # the issue names no landing page for the project manager: any of its pages
         [
+            "Review queue",
             "Today",
             "My referrals",
             "Caseload",
@@ -81,7 +88,7 @@ ROLES = {
     ),
     Role.PROSECUTOR: (
         "Participant lookup",
-        ["Participant lookup", "Notifications", "Workgroup", "Legal coordination"],
+        ["Review queue", "Participant lookup", "Notifications", "Workgroup", "Legal coordination"],
     ),
     Role.EVALUATOR: ("Evaluation", ["Evaluation"]),
     Role.SYSTEM_ADMIN: (
