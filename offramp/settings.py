@@ -212,10 +212,11 @@ refuse(
 
 # The daily tasks `offramp worker` keeps scheduled (offramp/jobs/schedule.py), at these UTC times:
 # consents end first, so a consent ended overnight is ended for the day's other work; the intake
-# clock runs before case managers start in the Americas; reminders follow it.
+# clock and the retention policy run before case managers start in the Americas; reminders follow.
 DAILY_TASKS = {
     "offramp.cases.tasks.consent_expiry": "05:30",
     "offramp.referrals.tasks.intake_clock": "06:00",
+    "offramp.retention.tasks.retention_daily": "06:00",
     "offramp.transitions.tasks.service_referral_reminders": "06:30",
 }
 

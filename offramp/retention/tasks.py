@@ -5,10 +5,9 @@ from django_tasks import TaskContext, task
 
 from offramp.access.scope import Actor
 from offramp.jobs.progress import job_report
+from offramp.jobs.schedule import daily_next
 from offramp.programs.models import Program
 from offramp.retention.actions import retention_apply
-
-DAILY_AT = dt.time(6, 0)  # UTC, after the consent expiry and before the day's work
 
 
 @task(takes_context=True)
@@ -23,17 +22,5 @@ def retention_daily(context: TaskContext, *, now: str = "", reschedule: bool = T
         removed[program.slug] = report.removed
         job_report(context, done=done, total=len(programs), message=f"{program.name}: {len(report.removed)}")
     if reschedule:
-        schedule_next(after=timezone.now())
+        daily_next(retention_daily, after=timezone.now())
     return removed
-
-
-def schedule_next(*, after: dt.datetime):
-    """Enqueue the next daily run unless one is already waiting."""
-    from django_tasks_db.models import DBTaskResult
-
-    func = retention_daily.func
-    path = f"{func.__module__}.{func.__qualname__}"
-    if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-        return None
-    next_run = dt.datetime.combine(after.date() + dt.timedelta(days=1), DAILY_AT, tzinfo=dt.UTC)
-    return retention_daily.using(run_after=next_run).enqueue()

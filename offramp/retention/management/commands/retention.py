@@ -6,10 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from offramp.access.scope import Actor
+from offramp.jobs.schedule import daily_start
 from offramp.programs.models import Program
 from offramp.retention.actions import retention_apply
 from offramp.retention.queries import retention_dry_run
-from offramp.retention.tasks import schedule_next
+from offramp.retention.tasks import retention_daily
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run, apply, enqueue, program, now, **options):
         if enqueue:
-            result = schedule_next(after=timezone.now() - dt.timedelta(days=1))
+            result = daily_start(retention_daily)
             self.stdout.write("Daily retention enqueued." if result else "Daily retention is already queued.")
             return
         when = _when(now)
