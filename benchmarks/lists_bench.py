@@ -32,7 +32,7 @@ from django.test import Client
 from django.utils import timezone
 from offramp.access.models import AuditChainHead, AuditEntry
 from offramp.access.scope import trusted
-from offramp.demo.bulk import first_id, insert_rows
+from offramp.demo.bulk import first_id, insert_rows, reset_sequences
 from offramp.demo.generator import seed_program
 
 call_command("migrate", verbosity=0)
@@ -52,6 +52,7 @@ with transaction.atomic(), trusted("bench"):
         for i in range(people * 10)
     ]
     insert_rows(AuditEntry, columns, rows)
+    reset_sequences([AuditEntry])
     AuditChainHead.objects.update(seq=seq + people * 10 - 1)
 if connection.vendor == "postgresql":
     with connection.cursor() as cursor:
