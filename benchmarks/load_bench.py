@@ -426,6 +426,8 @@ def _table(rows: list[dict], *, processes: int, users: int) -> str:
         f"{'page':<33} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'requests':>9} {'errors':>7}",
     ]
     for row in sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"])):
+        if row["Request Count"] == "0":  # sign-ins, all done before the counting began
+            continue
         name = "all pages" if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}"
         lines.append(
             f"{name:<33} {float(row['Requests/s']):>7.1f} {row['50%']:>7} {row['95%']:>7} {row['99%']:>7} "
