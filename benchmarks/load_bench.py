@@ -134,9 +134,9 @@ if ACCOUNTS:  # imported by locust
             return unescape(found.group(1)) if found else ""
 
         def page(self, path: str, name: str):
-            """GET; a page that sent the user back to sign in (a lost session) counts as an error."""
+            """GET; a page that sent the user back to sign in or to the second factor counts as an error."""
             with self.client.get(path, name=name, catch_response=True) as response:
-                if "/accounts/login/" in response.url:
+                if "/accounts/login/" in response.url or "/accounts/2fa/" in response.url:
                     response.failure("sent back to sign in")
                 return response.text
 
@@ -146,7 +146,11 @@ if ACCOUNTS:  # imported by locust
             with self.client.post(
                 path, data, name=name, allow_redirects=allow_redirects, catch_response=True
             ) as response:
-                if response.status_code >= 400:
+                if allow_redirects and (
+                    "/accounts/login/" in response.url or "/accounts/2fa/" in response.url
+                ):
+                    response.failure("sent back to sign in")
+                elif response.status_code >= 400:
                     response.failure(f"HTTP {response.status_code}")
                 elif response.status_code == 200 and 'class="errorlist' in response.text:
                     response.failure("form re-shown with errors")
