@@ -42,6 +42,7 @@ from html import unescape
 
 ACCOUNTS = os.environ.get("LOAD_BENCH_ACCOUNTS")
 SIGN_IN_LIMIT = 600
+SPAWN_RATE = 1  # users started a second
 ROLE_WEIGHTS = {"officer": 35, "casemanager": 40, "supervisor": 15, "projectmanager": 10}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 AT = re.compile(r'name="at" value="([^"]+)"')
@@ -378,7 +379,7 @@ def _round(env, folder, *, processes: int, users: int, seconds: int) -> list[dic
     try:
         _wait_for(port, server)
         prefix = os.path.join(folder, f"stats-{processes}-{users}")
-        spawn_rate = max(2, users // 20)
+        spawn_rate = SPAWN_RATE  # people arriving at work, not all in one second
         subprocess.run(  # noqa: S603
             [
                 sys.executable,
