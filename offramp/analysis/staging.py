@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from offramp.analysis.models import ImportBatch, LegalEvent, Subject, SubjectLink
 
-INSERT_BATCH = 5000
+INSERT_BATCH = 2000  # rows per insert transaction: well under a second of holding the lock
 STALE_HOURS = 6
 
 
@@ -32,9 +32,11 @@ def batch_stage(**fields) -> ImportBatch:
 
 
 def rows_insert(model, objects: Iterable) -> None:
-    """One short transaction per chunk: other writers get the lock between chunks."""
+    """One short transaction per chunk: other writers get the lock between chunks. The rows are built
+    before the transaction opens (SQLite takes its write lock at BEGIN)."""
+    rows = list(objects)
     with transaction.atomic():
-        model.objects.bulk_create(list(objects))
+        model.objects.bulk_create(rows)
 
 
 def subjects_insert(batch: ImportBatch, table: pl.DataFrame) -> None:
