@@ -2,19 +2,16 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
-from offramp.cases.models import OPEN_STATUSES, Case, Status
+from offramp.cases.models import OPEN_STATUSES, Status
 from offramp.cases.queries.scope import cases_in_scope
 from offramp.paging import KeysetPage, Sort, keyset_page
-from offramp.programs.models import Membership
-from offramp.programs.queries import natural_key
-from offramp.programs.roles import Role
 
 CASELOAD_PAGE_SIZE = 50
 # Each sort ends with the id, so a case has one place and keyset paging neither repeats nor skips.
@@ -111,99 +108,3 @@ def caseload(actor: Actor, query: CaseloadFilter) -> KeysetPage:
         detail={"view": "caseload", "ids": [case.pk for case in page.object_list]},
     )
     return page
-
-
-def assignable_case_managers(actor: Actor) -> list[tuple]:
-    """(user, open cases) for each active case manager: the supervisor's choices when assigning."""
-    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
-    managers = (
-        Membership.objects.filter(
-            program_id=actor.program_id, role=Role.CASE_MANAGER, is_active=True, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
-    )
-    with trusted("cases.assignable_case_managers"):
-        loads = dict(
-            Case.objects.filter(program_id=actor.program_id, status__in=OPEN_STATUSES)
-            .values_list("case_manager_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    return sorted(((m.user, loads.get(m.user_id, 0)) for m in managers), key=lambda pair: _by_name(pair[0]))
-
-
-@dataclass(frozen=True)
-class ProgramOverview:
-    by_status: dict
-    caseloads: list
-    unassigned: int
-    referrals_by_door: dict
-    overdue_intakes: int
-
-
-def program_overview(actor: Actor) -> ProgramOverview:
-    """Counts for a supervisor's or project manager's overview of the whole program."""
-    actor.require(Category.CASE_RECORD, Scope.PROGRAM)
-    today = timezone.localdate(timezone=actor.program.zone)
-    with trusted("cases.program_overview"):
-        cases = Case.objects.filter(program_id=actor.program_id)
-        by_status = dict(cases.values_list("status").annotate(n=Count("id")).order_by())
-        open_cases = Q(status__in=OPEN_STATUSES)
-        per_manager = dict(
-            cases.filter(open_cases).values_list("case_manager_id").annotate(n=Count("id")).order_by()
-        )
-        overdue = cases.filter(status=Status.REFERRED, intake_due__lt=today).count()
-        doors = dict(
-            cases.filter(opened_at__gte=timezone.now() - timezone.timedelta(days=90))
-            .values_list("referral__door")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    managers = (
-        Membership.objects.filter(program_id=actor.program_id, role=Role.CASE_MANAGER, is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
-    caseloads = sorted(
-        ((m.user, per_manager.get(m.user_id, 0)) for m in managers), key=lambda pair: _by_name(pair[0])
-    )
-    audit_record(actor=actor, action=Action.LIST, object_type="Case", detail={"view": "program_overview"})
-    return ProgramOverview(
-        by_status={status: by_status.get(status, 0) for status in Status.values},
-        caseloads=caseloads,
-        unassigned=per_manager.get(None, 0),
-        referrals_by_door=doors,
-        overdue_intakes=overdue,
-    )
-
-
-def _by_name(user) -> tuple:
-    """Names as people read them: "Case Manager 2" before "Case Manager 10", not as text."""
-    return natural_key(f"{user.last_name} {user.first_name} {user.username}")
-
-
-@dataclass(frozen=True)
-class EnrolmentRow:
-    year: int
-    door: str
-    count: int | None  # None: suppressed small cell
-
-
-def enrolment_counts(actor: Actor) -> list[EnrolmentRow]:
-    """Cases opened per year and door, small cells (the program's threshold) suppressed: aggregate,
-    de-identified data only."""
-    actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
-    k = actor.program.small_cell
-    with trusted("cases.enrolment_counts"):
-        opened = Case.objects.filter(program_id=actor.program_id).values_list("opened_at", "referral__door")
-        counts: dict[tuple[int, str], int] = {}
-        zone = actor.program.zone
-        for opened_at, door in opened.iterator(chunk_size=5000):
-            key = (opened_at.astimezone(zone).year, door or "")
-            counts[key] = counts.get(key, 0) + 1
-    audit_record(actor=actor, action=Action.EXPORT, object_type="Case", detail={"view": "enrolment_counts"})
-    return [
-        EnrolmentRow(year=year, door=door, count=n if n >= k else None)
-        for (year, door), n in sorted(counts.items())
-    ]
