@@ -1,5 +1,6 @@
 """Writing the audit log. Called by the queries and actions layers, never by views."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
@@ -72,17 +73,30 @@ def audit_record(
     return entry
 
 
+class AuditedNotFound(Http404):
+    """A refusal answered as "not found", whose audit entry is already written; it carries how to
+    write that entry again, for an action whose transaction rolls back with the refusal."""
+
+    def __init__(self, record_again: Callable[[], object]):
+        super().__init__("Not found")
+        self.record_again = record_again
+
+
 def audited_not_found(
     actor: Actor, object_type: str, object_id: object, *, detail: dict[str, Any] | None = None
 ) -> Http404:
     """Record a read refused as not found and return the 404 to raise: outside the actor's scope and
     absent answer the same."""
-    audit_record(
-        actor=actor,
-        action=Action.READ,
-        object_type=object_type,
-        object_id=object_id,
-        outcome=AuditEntry.Outcome.NOT_FOUND,
-        detail=detail,
-    )
-    return Http404("Not found")
+
+    def record() -> AuditEntry:
+        return audit_record(
+            actor=actor,
+            action=Action.READ,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=AuditEntry.Outcome.NOT_FOUND,
+            detail=detail,
+        )
+
+    record()
+    return AuditedNotFound(record)

@@ -46,14 +46,22 @@ def action(reason: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Make a function an action: one transaction, inside the access layer under `reason`.
 
     Each action still writes its own audit entry; this only replaces the `with transaction.atomic(),
-    trusted(reason):` that would otherwise open every action.
+    trusted(reason):` that would otherwise open every action. A refusal audited inside the action
+    (`access.audit.audited_not_found`) is rolled back with the rest of it, so once the outermost
+    transaction has ended it is written again: a refused read is always in the log.
     """
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            with transaction.atomic(), trusted(reason):
-                return function(*args, **kwargs)
+            try:
+                with transaction.atomic(), trusted(reason):
+                    return function(*args, **kwargs)
+            except Http404 as refused:
+                record_again = getattr(refused, "record_again", None)
+                if record_again is not None and not transaction.get_connection().in_atomic_block:
+                    record_again()
+                raise
 
         return run
 
