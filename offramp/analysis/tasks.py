@@ -3,7 +3,7 @@ from django_tasks import TaskContext, task
 
 from offramp.access.scope import Actor
 from offramp.analysis.actions import study_run_execute
-from offramp.jobs.progress import job_report
+from offramp.jobs.progress import job_progress
 from offramp.programs.models import Program
 
 
@@ -17,6 +17,6 @@ def study_run_task(context: TaskContext, *, run_id: int, program_id: int, user_i
     run = study_run_execute(
         actor=actor,
         run_id=run_id,
-        progress=lambda done, total, message: job_report(context, done=done, total=total, message=message),
+        progress=job_progress(context),
     )
     return {"run": run.pk, "status": run.status}

@@ -11,7 +11,7 @@ from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor
 from offramp.bulk.actions import ContactsFile, program_import
-from offramp.jobs.progress import job_report, job_start
+from offramp.jobs.progress import job_progress, job_report, job_start
 from offramp.privatefiles import upload_keep
 from offramp.programs.models import Program
 
@@ -42,9 +42,7 @@ def program_import_task(
             mapping_text=mapping_text,
             file_name=file_name,
             contacts=contacts,
-            progress=lambda done, total, message: job_report(
-                context, done=done, total=total, message=message
-            ),
+            progress=job_progress(context),
         )
     finally:
         for upload in uploads:

@@ -1,7 +1,7 @@
 from django_tasks import TaskContext, task
 
 from offramp.demo.generator import seed_program
-from offramp.jobs.progress import job_report
+from offramp.jobs.progress import job_progress
 
 
 @task(takes_context=True)
@@ -11,6 +11,6 @@ def seed_more(context: TaskContext, *, people: int, seed: int, slug: str) -> dic
         people=people,
         seed=seed,
         slug=slug,
-        progress=lambda done, total, message: job_report(context, done=done, total=total, message=message),
+        progress=job_progress(context),
     )
     return {"people": result.people, "cases": result.cases, "contacts": result.contacts}

@@ -1,5 +1,7 @@
 """Starting background tasks and letting them report how far they have got."""
 
+from collections.abc import Callable
+
 from django_tasks import TaskContext
 
 from offramp.access.scope import Actor
@@ -28,3 +30,14 @@ def job_report(context: TaskContext, *, done: int, total: int | None = None, mes
             "title": context.task_result.task.name,
         },
     )
+
+
+def job_progress(context: TaskContext) -> Callable[[int, int | None, str], None]:
+    """The `progress(done, total, message)` callback the actions take, reporting for this task."""
+    return lambda done, total, message: job_report(context, done=done, total=total, message=message)
+
+
+def job_refused(context: TaskContext, problems: list[str], lead: str) -> None:
+    """Report that the task's input was refused: `lead`, the first problem and how many more."""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    job_report(context, done=0, total=None, message=f"{lead}: {problems[0]}{more}")

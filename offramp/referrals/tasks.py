@@ -12,7 +12,7 @@ from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor
 from offramp.cases.intake_clock import intake_clock_run
 from offramp.files.problems import InvalidFile
-from offramp.jobs.progress import job_report, job_start
+from offramp.jobs.progress import job_progress, job_refused, job_report, job_start
 from offramp.jobs.schedule import daily_next
 from offramp.privatefiles import upload_keep
 from offramp.programs.models import Program
@@ -59,16 +59,10 @@ def screening_task(
                 file_name=file_name,
                 mapping_text=mapping_text,
                 version=version,
-                progress=lambda done, total, message: job_report(
-                    context, done=done, total=total, message=message
-                ),
+                progress=job_progress(context),
             )
         except ValidationError as exc:
-            problems = exc.messages
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            job_report(
-                context, done=0, total=None, message=f"Not loaded, nothing stored: {problems[0]}{more}"
-            )
+            job_refused(context, exc.messages, "Not loaded, nothing stored")
             raise
     finally:
         upload.unlink(missing_ok=True)

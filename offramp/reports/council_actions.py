@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -68,18 +66,6 @@ def council_report_for(actor: Actor, report_id: int, *, export: bool = False) ->
     if found is None:
         raise Http404("Not found")
     return found
-
-
-def upload_keep(upload, prefix: str) -> Path:
-    """An uploaded export, kept where the worker can read it (service account only)."""
-    folder = settings.DATA_DIR / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{prefix}-{uuid.uuid4().hex}.csv"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    path.chmod(0o600)
-    return path
 
 
 def check_mapping_texts(arrests_mapping: str, records_mapping: str) -> None:

@@ -7,7 +7,8 @@ from django_tasks import TaskContext, task
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.scope import Actor
-from offramp.jobs.progress import job_report, job_start
+from offramp.jobs.progress import job_progress, job_refused, job_report, job_start
+from offramp.privatefiles import upload_keep
 from offramp.programs.models import Program
 from offramp.reports import council_actions
 
@@ -39,16 +40,10 @@ def council_report_task(
                 records_name=records_name,
                 arrests_mapping=arrests_mapping,
                 records_mapping=records_mapping,
-                progress=lambda done, total, message: job_report(
-                    context, done=done, total=total, message=message
-                ),
+                progress=job_progress(context),
             )
         except ValidationError as exc:
-            problems = exc.messages
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            job_report(
-                context, done=0, total=None, message=f"No report made, nothing stored: {problems[0]}{more}"
-            )
+            job_refused(context, exc.messages, "No report made, nothing stored")
             raise
     finally:
         Path(arrests).unlink(missing_ok=True)
@@ -66,8 +61,8 @@ def council_report_enqueue(*, actor: Actor, arrests, records, arrests_mapping: s
     """Check the mappings, keep the uploads and queue the report; returns the job."""
     council_actions.council.require_roles(actor)
     council_actions.check_mapping_texts(arrests_mapping, records_mapping)
-    arrests_path = council_actions.upload_keep(arrests, "council-arrests")
-    records_path = council_actions.upload_keep(records, "council-records")
+    arrests_path = upload_keep(arrests, "council-arrests")
+    records_path = upload_keep(records, "council-records")
     with transaction.atomic():
         job = job_start(
             council_report_task,

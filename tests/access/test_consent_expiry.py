@@ -33,7 +33,9 @@ def reload(consent) -> Consent:
 
 
 def exit_case(client, case):
-    return client.post(reverse("cases:exit", args=[case.pk]), {"exit_reason": "goals_met", "confirmed": "yes"})
+    return client.post(
+        reverse("cases:exit", args=[case.pk]), {"exit_reason": "goals_met", "confirmed": "yes"}
+    )
 
 
 def test_an_exit_ends_the_consent_until_i_leave_the_program(world, login):
