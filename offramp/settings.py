@@ -186,6 +186,12 @@ PG_BIN = envstr("PG_BIN", "")
 # limits and used TOTP codes. A file cache in the data folder by default (one host; locmem would give
 # each gunicorn process its own count); OFFRAMP_CACHE_URL=redis://... for several hosts (needs the
 # `redis` package). Test runs keep one process's memory, so no state outlives a test run.
+# Refused here, after the secrets and hosts are checked, and before the cache (which would create the
+# whole path) or anything else writes into the folder.
+refuse(
+    PRODUCTION and not DATA_DIR.is_dir(),
+    f"The data folder {DATA_DIR} does not exist: create it, or set OFFRAMP_DATA_DIR to an existing folder",
+)
 CACHE_URL = envstr("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}

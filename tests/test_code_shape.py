@@ -37,3 +37,14 @@ def test_every_module_stays_under_500_lines():
 def test_the_formatter_decides_every_line():
     skipped = [str(p.relative_to(SOURCE)) for p in _python_files() if "fmt: " + "skip" in p.read_text()]
     assert skipped == []
+
+
+def test_test_modules_outside_packages_have_names_of_their_own():
+    # pytest imports a test folder without __init__.py by the module's bare name: two such modules with
+    # one name cannot both be collected ("import file mismatch").
+    tests = Path(__file__).resolve().parent
+    seen: dict[str, list[str]] = {}
+    for path in tests.rglob("test_*.py"):
+        if not (path.parent / "__init__.py").exists():
+            seen.setdefault(path.name, []).append(str(path.relative_to(tests)))
+    assert {name: where for name, where in seen.items() if len(where) > 1} == {}

@@ -1,5 +1,7 @@
 from django import forms
 
+from offramp.formbounds import PlausibleForm
+
 MAX_EXPORT_BYTES = 512 * 1024 * 1024
 MAX_MAPPING_BYTES = 256 * 1024
 ERR_EXPORT_SIZE = "The file is larger than 512 MB; use `offramp council-report` instead."
@@ -7,7 +9,7 @@ ERR_MAPPING_SIZE = "The file is larger than 256 KB."
 ERR_MAPPING_TEXT = "The mapping must be a UTF-8 text file (TOML)."
 
 
-class CouncilReportForm(forms.Form):
+class CouncilReportForm(PlausibleForm):
     """The two raw exports the council report is made from, each with its column mapping."""
 
     arrests = forms.FileField(

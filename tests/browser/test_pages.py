@@ -82,6 +82,7 @@ ROLES = {
             "Find a service",
             "Service directory",
             "Program settings",
+            "Assessment questions",
             "HMIS export",
             "Import a caseload",
         ],
@@ -103,6 +104,7 @@ ROLES = {
             "Plan a LEAD program",
             "Service directory",
             "Program settings",
+            "Assessment questions",
         ],
     ),
 }

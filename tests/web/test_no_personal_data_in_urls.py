@@ -23,6 +23,10 @@ GET_FORMS = {
     "accounts/users.html": "staff accounts search and pages: staff names, never a participant",
     "reports/dashboard.html": "dashboard filters: a period of months and a door",
     "referrals/continuous.html": "equity audit period: two dates",
+    "reports/funder.html": "the funder report's quarter",
+    "cases/overview.html": "case managers search and sort: staff names, never a participant",
+    "cases/case_detail.html": "the assign form's case manager search: staff names, never a participant",
+    "workgroup/agenda.html": "the action item's attendee search: staff names, never a participant",
 }
 
 
