@@ -3,6 +3,7 @@
 SQLite creates the write-ahead log and shared-memory files with the database
 file's own mode, so creating the database 0600 keeps all three away from other
 local accounts. A missing data folder is a clear error naming the setting.
+Each new connection checks the modes again, by path only (see database_file_prepare).
 """
 
 from pathlib import Path
@@ -23,7 +24,13 @@ def database_file_prepare(name: str) -> None:
             f"The data folder {path.parent} does not exist: create it, or set OFFRAMP_DATA_DIR to an "
             "existing folder (or OFFRAMP_DATABASE_URL to a PostgreSQL database)"
         )
-    private_open(path)
+    # Never open and close a descriptor on a database file that exists: closing any descriptor of a
+    # file drops every POSIX lock this process holds on it, so another thread's SQLite locks would go
+    # and a second process could write under them (a corrupt database). chmod works on the path.
+    if not path.exists():
+        private_open(path)
+    elif path.stat().st_mode & 0o077:
+        path.chmod(0o600)
     for suffix in COMPANIONS:
         companion = path.with_name(path.name + suffix)
         if companion.exists() and companion.stat().st_mode & 0o077:
