@@ -29,6 +29,7 @@ from offramp.referrals.queries import (  # noqa: F401  (ERR_NO_PROTOCOL, protoco
     handoff_minutes,
     handoff_referrals,
     protocol_current,
+    screened_matched,
 )
 from offramp.referrals.referral_facts import ReferralDraft, facts_record, reasons_record, to_facts
 
@@ -364,20 +365,7 @@ def screening_run_create(
     report(0, total, f"Read {total:,} arrests; screening")
     frame = screening.with_arrest_times(screening.screen(frame, found.protocol), actor.program.time_zone)
     with transaction.atomic(), trusted("referrals.screening_run_create"):
-        referrals = dict(
-            Referral.objects.filter(program_id=actor.program_id, door="arrest")
-            .exclude(incident_number="")
-            .order_by("referred_at", "id")  # the latest referral wins a shared incident number
-            .values_list("incident_number", "id")
-        )
-        frame = screening.groups(
-            screening.match_referrals(frame, {k.strip().upper(): v for k, v in referrals.items()}), shifts
-        )
-        counts = frame.select(
-            eligible=pl.col("eligible").sum(),
-            diverted=(pl.col("eligible") & pl.col("diverted")).sum(),
-            diverted_ineligible=(~pl.col("eligible") & pl.col("diverted")).sum(),
-        ).row(0, named=True)
+        frame, counts = screened_matched(actor, frame, shifts)
         run = ScreeningRun.objects.create(
             program_id=actor.program_id,
             protocol_version=found,

@@ -18,7 +18,8 @@ from offramp.access.scope import Actor, trusted
 from offramp.files.problems import InvalidFile
 from offramp.referrals import screening
 from offramp.referrals.actions import ERR_NO_PROTOCOL, _store_arrests, protocol_current
-from offramp.referrals.models import Referral, ScreenedArrest, ScreeningRun
+from offramp.referrals.models import ScreenedArrest, ScreeningRun
+from offramp.referrals.queries import screened_matched
 
 MAX_BATCH = 10_000
 ERR_EMPTY = "Send at least one arrest."
@@ -118,20 +119,7 @@ def arrests_screen(*, actor: Actor, arrests: list[dict], source: str) -> tuple[S
                 detail={"source": source, **counts},
             )
             return None, {**counts, "eligible": 0, "diverted": 0, "missed": 0}
-        referrals = dict(
-            Referral.objects.filter(program_id=actor.program_id, door="arrest")
-            .exclude(incident_number="")
-            .order_by("referred_at", "id")
-            .values_list("incident_number", "id")
-        )
-        frame = screening.groups(
-            screening.match_referrals(frame, {k.strip().upper(): v for k, v in referrals.items()}), shifts
-        )
-        found = frame.select(
-            eligible=pl.col("eligible").sum(),
-            diverted=(pl.col("eligible") & pl.col("diverted")).sum(),
-            diverted_ineligible=(~pl.col("eligible") & pl.col("diverted")).sum(),
-        ).row(0, named=True)
+        frame, found = screened_matched(actor, frame, shifts)
         run = ScreeningRun.objects.create(
             program_id=actor.program_id,
             protocol_version=version,

@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+import polars as pl
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -16,7 +17,7 @@ from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case
 from offramp.paging import KeysetPage, Sort, keyset_page
 from offramp.people import names
-from offramp.referrals import eligibility, equity, equity_chart, equity_counts
+from offramp.referrals import eligibility, equity, equity_chart, equity_counts, screening
 from offramp.referrals.matches import candidates, matches_for
 from offramp.referrals.models import ProtocolVersion, Referral, ScreeningRun
 from offramp.referrals.referral_facts import ReferralDraft, to_facts
@@ -366,3 +367,23 @@ def equity_presented(breakdowns: list, overall: float | None, threshold: int | N
         "threshold": threshold,
         "flagged": flagged,
     }
+
+
+def screened_matched(actor: Actor, frame: pl.DataFrame, shifts) -> tuple[pl.DataFrame, dict]:
+    """Screened arrests matched to the program's diversions by incident number, with their groups, and
+    the run's counts (eligible, diverted, diverted though ineligible). Call inside trusted()."""
+    referrals = dict(
+        Referral.objects.filter(program_id=actor.program_id, door="arrest")
+        .exclude(incident_number="")
+        .order_by("referred_at", "id")  # the latest referral wins a shared incident number
+        .values_list("incident_number", "id")
+    )
+    frame = screening.groups(
+        screening.match_referrals(frame, {k.strip().upper(): v for k, v in referrals.items()}), shifts
+    )
+    counts = frame.select(
+        eligible=pl.col("eligible").sum(),
+        diverted=(pl.col("eligible") & pl.col("diverted")).sum(),
+        diverted_ineligible=(~pl.col("eligible") & pl.col("diverted")).sum(),
+    ).row(0, named=True)
+    return frame, counts
