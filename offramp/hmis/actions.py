@@ -12,7 +12,6 @@ import io
 import zipfile
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
 from offramp.access.actions import disclosure_record
@@ -20,7 +19,7 @@ from offramp.access.audit import Action, audit_record
 from offramp.access.consent import consents_covering
 from offramp.access.models import Consent
 from offramp.access.policy import Category, Scope
-from offramp.access.scope import Actor, trusted
+from offramp.access.scope import Actor, acting
 from offramp.cases.models import Case, OutcomeSnapshot, Status
 from offramp.files.cells import csv_dict_writer
 from offramp.hmis import spec
@@ -67,7 +66,7 @@ def hmis_export(
     zone = program.zone
     since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    with transaction.atomic(), trusted("hmis.hmis_export"), timezone.override(zone):
+    with acting("hmis.hmis_export"), timezone.override(zone):
         cases = list(
             Case.objects.filter(program_id=program.pk, opened_at__lt=until)
             .exclude(status=Status.EXITED, status_changed_at__lt=since)
@@ -102,6 +101,7 @@ def hmis_export(
                     "ImplementationID": f"offramp-{program.slug}"[:200],
                 }
             ],
+            "User": [_user(actor, user_id, export_id, now)],
             "Organization": [
                 {
                     "OrganizationID": org_id,
@@ -198,6 +198,21 @@ def hmis_export(
             },
         )
     return {"export_id": export_id, **counts, "left_out": len(person_ids) - len(people)}
+
+
+def _user(actor: Actor, user_id: str, export_id: str, now: dt.datetime) -> dict:
+    """The one User record: whoever ran the export, whose login is the UserID of every other record.
+    Names only; a staff member's phone and email are not the HMIS lead's to hold."""
+    user = actor.user if actor.user_id else None
+    joined = user.date_joined if user is not None else now
+    return {
+        "UserID": user_id,
+        "UserFirstName": (user.first_name if user else actor.label)[:50],
+        "UserLastName": (user.last_name if user else "")[:50],
+        "DateCreated": _at(joined),
+        "DateUpdated": _at(now),
+        "ExportID": export_id,
+    }
 
 
 def _client(person: Person, common: dict) -> dict:

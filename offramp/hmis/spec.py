@@ -26,6 +26,18 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "HashStatus",
         "ImplementationID",
     ),
+    "User": (
+        "UserID",
+        "UserFirstName",
+        "UserLastName",
+        "UserPhone",
+        "UserExtension",
+        "UserEmail",
+        "DateCreated",
+        "DateUpdated",
+        "DateDeleted",
+        "ExportID",
+    ),
     "Organization": (
         "OrganizationID",
         "OrganizationName",

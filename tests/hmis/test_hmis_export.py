@@ -306,3 +306,16 @@ def _exited(reason, days_before_exit=None, living=LivingSituation.RENTAL):
 def test_the_destination_comes_from_the_exit_reason_or_the_last_snapshot(reason, days, living, expected):
     case, snaps = _exited(reason, days, living)
     assert records.destination(case, snaps) == expected
+
+
+def test_every_records_user_is_the_one_user_who_exported_named_without_contact_details(world, exported):
+    out, _counts = exported
+    files = _read(out)
+    (user,) = files["User"]
+    manager = world.users[Role.PROJECT_MANAGER]
+    assert user["UserID"] == manager.get_username()
+    assert (user["UserFirstName"], user["UserLastName"]) == (manager.first_name, manager.last_name)
+    assert user["UserPhone"] == user["UserExtension"] == user["UserEmail"] == ""
+    referenced = {row["UserID"] for name, rows in files.items() for row in rows if "UserID" in row}
+    assert referenced == {user["UserID"]}
+    assert {row["ExportID"] for row in files["User"]} == {files["Export"][0]["ExportID"]}
