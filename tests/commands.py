@@ -1,5 +1,6 @@
 """Running the `offramp` command in a child process, as a user would, with a clean environment."""
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -29,24 +30,40 @@ def run_offramp(*args: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(offramp_command(*args), env=env, capture_output=True, text=True, timeout=180)  # noqa: S603
 
 
-_template: Path | None = None
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _migrations_key() -> str:
+    """What a migrated database depends on: Django's version and every migration file's bytes."""
+    import django
+
+    digest = hashlib.sha256(django.__version__.encode())
+    for path in sorted((ROOT / "offramp").glob("*/migrations/*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def migrated_template() -> Path:
-    """A SQLite database that `offramp migrate` made from nothing, once per test process.
+    """A SQLite database that `offramp migrate` made from nothing, kept for every test process.
 
-    Migrating costs about ten seconds of CPU; the tests that start a site on a migrated database
-    copy this one instead (tests/ops/test_private_files.py still migrates a fresh folder, and
-    tests/test_cli.py's demo test prepares one from nothing).
+    Migrating costs about twenty seconds of CPU. The template is kept in the temporary folder under
+    a name made of the migrations it ran, so the test workers of a run, and the next run, share one
+    until a migration changes; a worker that finds none migrates a folder of its own and renames it
+    into place, the first rename winning. The tests that start a site on a migrated database copy it
+    (tests/ops/test_private_files.py still migrates a fresh folder, and tests/test_cli.py's demo test
+    prepares one from nothing).
     """
-    global _template
-    if _template is None:
-        folder = Path(tempfile.mkdtemp(prefix="offramp-migrated-"))
+    final = Path(tempfile.gettempdir()) / f"offramp-migrated-{_migrations_key()}"
+    if not (final / DATABASE_FILE).exists():
+        folder = Path(tempfile.mkdtemp(prefix="offramp-migrating-"))
         result = run_offramp("migrate", "-v0", env=offramp_env(folder, OFFRAMP_MODE="test"))
         assert result.returncode == 0, result.stderr
         assert not (folder / f"{DATABASE_FILE}-wal").exists(), "the migrated database was left mid-write"
-        _template = folder / DATABASE_FILE
-    return _template
+        try:
+            folder.rename(final)
+        except OSError:  # another worker's template landed first: the same migrations, use it
+            shutil.rmtree(folder, ignore_errors=True)
+    return final / DATABASE_FILE
 
 
 def copy_migrated_database(data_dir) -> None:

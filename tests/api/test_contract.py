@@ -38,6 +38,7 @@ def test_the_check_fails_on_a_stale_document(tmp_path):
         call_command("api-schema", str(stale), check=True)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server, tmp_path):
     from offramp.api import scopes

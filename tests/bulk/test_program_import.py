@@ -82,6 +82,7 @@ def _counts(world):
         )
 
 
+@pytest.mark.slow
 def test_ten_thousand_people_load_whole(world, tmp_path):
     manager = world.users[Role.CASE_MANAGER].username
     path = _write(tmp_path / "caseload.csv", _rows(10_000, manager))

@@ -1,6 +1,7 @@
 """The dashboard page: small cells suppressed at the program's threshold, filters refused with a clear
 message, audited, under 150 KB, and the same number of queries at 100 and 10,000 people."""
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -64,6 +65,7 @@ def test_it_audits_each_reading(world, login):
     assert entry.detail == {"view": "dashboard", "from": "2025-01", "to": "2025-03", "door": "arrest"}
 
 
+@pytest.mark.slow
 def test_it_costs_the_same_queries_at_100_and_10000_people_and_stays_small(db, client):
     program = seed_program(people=100, seed=7).program
     user = get_user_model().objects.get(username=DEMO_ACCOUNTS[Role.PROJECT_MANAGER][0])

@@ -4,6 +4,7 @@ quarter refused by name, formula cells neutralised, and constant queries as the 
 import csv
 import io
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -70,6 +71,7 @@ def test_it_refuses_a_bad_quarter_by_name_and_shows_nothing(world, login):
     assert not AuditEntry.objects.filter(detail__view__startswith="funder").exists()
 
 
+@pytest.mark.slow
 def test_it_costs_the_same_queries_at_100_and_10000_people(db, client):
     program = seed_program(people=100, seed=7).program
     user = get_user_model().objects.get(username=DEMO_ACCOUNTS[Role.PROJECT_MANAGER][0])
