@@ -1,7 +1,7 @@
 """Writing the audit log. Called by the queries and actions layers, never by views."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404
 from django.utils import timezone
@@ -83,7 +83,12 @@ class AuditedNotFound(Http404):
 
 
 def audited_not_found(
-    actor: Actor, object_type: str, object_id: object, *, detail: dict[str, Any] | None = None
+    actor: Actor,
+    object_type: str,
+    object_id: object,
+    *,
+    detail: dict[str, Any] | None = None,
+    action: str = Action.READ,
 ) -> Http404:
     """Record a read refused as not found and return the 404 to raise: outside the actor's scope and
     absent answer the same."""
@@ -91,7 +96,7 @@ def audited_not_found(
     def record() -> AuditEntry:
         return audit_record(
             actor=actor,
-            action=Action.READ,
+            action=action,
             object_type=object_type,
             object_id=object_id,
             outcome=AuditEntry.Outcome.NOT_FOUND,
@@ -100,3 +105,23 @@ def audited_not_found(
 
     record()
     return AuditedNotFound(record)
+
+
+T = TypeVar("T")
+
+
+def read_or_not_found(
+    actor: Actor,
+    found: T | None,
+    object_type: str,
+    object_id: object,
+    *,
+    detail: dict[str, Any] | None = None,
+    action: str = Action.READ,
+) -> T:
+    """Audit one object's read, `found` or refused (absent and out of reach answer the same), and
+    return it, or raise the audited 404."""
+    if found is None:
+        raise audited_not_found(actor, object_type, object_id, detail=detail, action=action)
+    audit_record(actor=actor, action=action, object_type=object_type, object_id=object_id, detail=detail)
+    return found

@@ -4,12 +4,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Cast, Substr
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.fieldcrypt import PREFIX, EncryptedTextField, field_keys, key_id_of, open_sealed, seal
-from offramp.access.scope import Actor, trusted
+from offramp.access.scope import Actor, acting, trusted
 
 BATCH = 500
 
@@ -42,7 +42,7 @@ def keys_rotate(*, actor: Actor, batch: int = BATCH) -> dict[str, int]:
         last_pk = 0
         size = min(batch, getattr(field, "rotate_batch", batch))
         while True:
-            with transaction.atomic(), trusted("access.keys_rotate"):
+            with acting("access.keys_rotate"):
                 rows = list(
                     _stored(manager, column)
                     .filter(pk__gt=last_pk)

@@ -42,26 +42,32 @@ def trusted(reason: str) -> Iterator[None]:
         _trusted.reset(token)
 
 
-def action(reason: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Make a function an action: one transaction, inside the access layer under `reason`.
+@contextmanager
+def acting(reason: str) -> Iterator[None]:
+    """One change of state: a transaction, inside the access layer under `reason`.
 
-    Each action still writes its own audit entry; this only replaces the `with transaction.atomic(),
-    trusted(reason):` that would otherwise open every action. A refusal audited inside the action
-    (`access.audit.audited_not_found`) is rolled back with the rest of it, so once the outermost
-    transaction has ended it is written again: a refused read is always in the log.
+    A refusal audited inside it (`access.audit.audited_not_found`) is rolled back with the rest, so
+    once the outermost transaction has ended it is written again: a refused read is always in the log.
     """
+    try:
+        with transaction.atomic(), trusted(reason):
+            yield
+    except Http404 as refused:
+        record_again = getattr(refused, "record_again", None)
+        if record_again is not None and not transaction.get_connection().in_atomic_block:
+            record_again()
+        raise
+
+
+def action(reason: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Make a function an action: its whole body `acting(reason)`. Each action still writes its own
+    audit entry; this only replaces the `with acting(reason):` that would otherwise open it."""
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                with transaction.atomic(), trusted(reason):
-                    return function(*args, **kwargs)
-            except Http404 as refused:
-                record_again = getattr(refused, "record_again", None)
-                if record_again is not None and not transaction.get_connection().in_atomic_block:
-                    record_again()
-                raise
+            with acting(reason):
+                return function(*args, **kwargs)
 
         return run
 

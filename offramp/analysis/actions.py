@@ -10,14 +10,13 @@ from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
 from offramp.access.rows import program_row
-from offramp.access.scope import Actor, action, trusted
+from offramp.access.scope import Actor, acting, action, trusted
 from offramp.analysis import linking, queries, staging
 from offramp.analysis.frames import frame_from
 from offramp.analysis.mapping import records_mapping
@@ -151,7 +150,7 @@ def legal_events_add(*, actor: Actor, events: list[dict], source: str) -> Import
         },
         orient="row",
     ).with_row_index("index")
-    with transaction.atomic(), trusted("analysis.legal_events_add"):
+    with acting("analysis.legal_events_add"):
         existing = _existing_source_ids(actor.program_id).rename({"id": "subject_id"})
         table = table.join(existing, on="source_id", how="left", maintain_order="left")
         unknown = table.filter(pl.col("subject_id").is_null())
@@ -344,7 +343,7 @@ def study_run_execute(
     `computed` is what `study_compute` gave for this run's definition, when the caller ran it first.
     """
     actor.require(Category.DEIDENTIFIED, Scope.PROGRAM)
-    with transaction.atomic(), trusted("analysis.study_run_execute"):
+    with acting("analysis.study_run_execute"):
         run = StudyRun.objects.select_for_update().filter(program_id=actor.program_id, pk=run_id).first()
         if run is None:
             raise Http404("Not found")
@@ -353,7 +352,7 @@ def study_run_execute(
     result, error = computed or study_compute(actor=actor, toml=run.study_toml, progress=progress)
     if result is not None:
         result["provenance"]["run_id"] = run.pk
-    with transaction.atomic(), trusted("analysis.study_run_execute"):
+    with acting("analysis.study_run_execute"):
         run.status = StudyRun.Status.FAILED if error else StudyRun.Status.SUCCEEDED
         run.result, run.error, run.finished_at = result, error, timezone.now()
         run.save(update_fields=["status", "result", "error", "finished_at"])

@@ -23,7 +23,7 @@ from django.db import transaction
 from offramp.access.audit import Action, audit_record
 from offramp.access.models import Consent
 from offramp.access.policy import Category, Scope
-from offramp.access.scope import Actor, trusted
+from offramp.access.scope import Actor, acting, trusted
 from offramp.bulk.contacts import CONTACTS, contact_problems, contacts_for
 from offramp.cases.last_contact import last_contact_refresh
 from offramp.cases.models import Case, Contact, ExitReason, Status, StatusChange
@@ -196,7 +196,7 @@ def program_import(
         return report
     zone = actor.program.zone
     say(0, frame.height, "Storing people, cases and consents")
-    with transaction.atomic(), trusted("bulk.program_import"):
+    with acting("bulk.program_import"):
         report.people_created = len(new_people)
         if dry_run:
             transaction.set_rollback(True)

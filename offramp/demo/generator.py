@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.models import Consent
 from offramp.access.policy import Category
-from offramp.access.scope import Actor, trusted
+from offramp.access.scope import Actor, acting
 from offramp.accounts.mfa import demo_totp_enrol
 from offramp.cases.models import Case, Contact, ExitReason, Status, StatusChange
 from offramp.demo.bulk import BATCH, first_id, insert_rows, reset_sequences
@@ -89,7 +89,7 @@ def seed_program(
     now = now or timezone.now()
     report = progress or (lambda done, total, message: None)
     names = Names()
-    with transaction.atomic(), trusted("demo.seed"):
+    with acting("demo.seed"):
         program = _program(slug)
         agencies = _agencies(program)
         officers, managers = _staff(program, agencies, people)

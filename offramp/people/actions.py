@@ -3,13 +3,13 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Scope, case_team_scope
-from offramp.access.scope import Actor, trusted
+from offramp.access.scope import Actor, acting
 from offramp.cases.models import Case
 from offramp.people import hmis
 from offramp.people.models import Alias, Person, PersonLink, ProfileChange
@@ -57,7 +57,7 @@ def person_profile_change(
     fields that apply, `aliases` every other name (replacing those recorded).
     """
     now = now or timezone.now()
-    with transaction.atomic(), trusted("people.person_profile_change"):
+    with acting("people.person_profile_change"):
         case = team_case(actor, case_id, lock=True)
         person = Person.objects.get(pk=case.person_id)
         changes = {}
@@ -125,7 +125,7 @@ def person_link(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ERR_LINK_REASON})
-    with transaction.atomic(), trusted("people.person_link"):
+    with acting("people.person_link"):
         case = team_case(actor, case_id)
         try:
             other = team_case(actor, other_case_id)
@@ -171,7 +171,7 @@ def person_split(*, actor: Actor, case_id: int, link_id: int, reason: str) -> Pe
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ERR_SPLIT_REASON})
-    with transaction.atomic(), trusted("people.person_split"):
+    with acting("people.person_split"):
         case = team_case(actor, case_id)
         link = (
             PersonLink.objects.select_for_update()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
-from offramp.access.scope import Actor, action, trusted
+from offramp.access.scope import Actor, acting, action, trusted
 from offramp.cases.actions import case_open
 from offramp.cases.models import OPEN_STATUSES, Case
 from offramp.files.problems import InvalidFile
@@ -103,7 +103,7 @@ def referral_divert(
     actor.require(Category.OWN_REFERRALS, Scope.OWN)
     now = now or timezone.now()
     try:
-        with transaction.atomic(), trusted("referrals.referral_divert"):
+        with acting("referrals.referral_divert"):
             existing = _by_key(actor, idempotency_key)
             if existing is not None:
                 return existing
@@ -364,7 +364,7 @@ def screening_run_create(
     total = frame.height
     report(0, total, f"Read {total:,} arrests; screening")
     frame = screening.with_arrest_times(screening.screen(frame, found.protocol), actor.program.time_zone)
-    with transaction.atomic(), trusted("referrals.screening_run_create"):
+    with acting("referrals.screening_run_create"):
         frame, counts = screened_matched(actor, frame, shifts)
         run = ScreeningRun.objects.create(
             program_id=actor.program_id,

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
-from offramp.access.scope import Actor, trusted
+from offramp.access.scope import Actor, acting
 from offramp.files.problems import InvalidFile
 from offramp.referrals import screening
 from offramp.referrals.actions import ERR_NO_PROTOCOL, _store_arrests, protocol_current
@@ -101,7 +101,7 @@ def arrests_screen(*, actor: Actor, arrests: list[dict], source: str) -> tuple[S
     frame = arrests_frame(arrests)
     frame = screening.with_arrest_times(screening.screen(frame, version.protocol), actor.program.time_zone)
     received = frame.height
-    with transaction.atomic(), trusted("referrals.arrests_screen"):
+    with acting("referrals.arrests_screen"):
         numbers = frame["incident_number"].to_list()
         seen = set(
             ScreenedArrest.objects.filter(

@@ -10,8 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from offramp.access.audit import Action, audit_record
-from offramp.access.models import AuditEntry
+from offramp.access.audit import Action, audit_record, read_or_not_found
 from offramp.access.policy import Category, Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case
@@ -95,16 +94,9 @@ def agency_referral(actor: Actor, *, agency_id: int, referral_id: int) -> dict:
             program_id=actor.program_id, referring_agency_id=agency_id, pk=referral_id
         ).first()
         case = Case.objects.filter(referral=referral).order_by("-opened_at").first() if referral else None
-    audit_record(
-        actor=actor,
-        action=Action.READ,
-        object_type="Referral",
-        object_id=referral_id,
-        outcome=AuditEntry.Outcome.OK if referral is not None else AuditEntry.Outcome.NOT_FOUND,
-        detail={"view": "agency_referral_status"},
+    referral = read_or_not_found(
+        actor, referral, "Referral", referral_id, detail={"view": "agency_referral_status"}
     )
-    if referral is None:
-        raise Http404("Not found")
     completed = case.intake_completed_at if case else None
     return {
         "id": referral.pk,
@@ -187,16 +179,7 @@ def referral_handoff(actor: Actor, referral_id: int) -> Referral:
             referral.intake_due = case.intake_due if case else None
             # Whom the person calls: the case manager the case has now (a reassignment moves it).
             referral.card_manager = (case.case_manager if case else None) or referral.handoff_to
-    audit_record(
-        actor=actor,
-        action=Action.READ,
-        object_type="Referral",
-        object_id=referral_id,
-        outcome=AuditEntry.Outcome.OK if referral is not None else AuditEntry.Outcome.NOT_FOUND,
-        detail={"view": "handoff_card"},
-    )
-    if referral is None:
-        raise Http404("Not found")
+    referral = read_or_not_found(actor, referral, "Referral", referral_id, detail={"view": "handoff_card"})
     return referral
 
 
@@ -218,16 +201,7 @@ def handoff_arrival(actor: Actor, referral_id: int) -> Referral:
             )
             referral.case_id = case.pk if case else None
             referral.minutes = handoff_minutes(referral)
-    audit_record(
-        actor=actor,
-        action=Action.READ,
-        object_type="Referral",
-        object_id=referral_id,
-        outcome=AuditEntry.Outcome.OK if referral is not None else AuditEntry.Outcome.NOT_FOUND,
-        detail={"view": "handoff_arrival"},
-    )
-    if referral is None:
-        raise Http404("Not found")
+    referral = read_or_not_found(actor, referral, "Referral", referral_id, detail={"view": "handoff_arrival"})
     return referral
 
 
@@ -336,16 +310,14 @@ def screening_equity(actor: Actor, run_id: int, *, export: bool = False) -> dict
             counts = equity_counts.run_counts(actor, run)
             breakdowns, overall, threshold = equity_counts.breakdowns_from(actor, counts)
             counted_at = dt.datetime.fromisoformat(counts["counted_at"])
-    audit_record(
-        actor=actor,
-        action=Action.EXPORT if export else Action.READ,
-        object_type="ScreeningRun",
-        object_id=run_id,
-        outcome=AuditEntry.Outcome.OK if run is not None else AuditEntry.Outcome.NOT_FOUND,
+    run = read_or_not_found(
+        actor,
+        run,
+        "ScreeningRun",
+        run_id,
         detail={"view": "equity_csv" if export else "equity_audit"},
+        action=Action.EXPORT if export else Action.READ,
     )
-    if run is None:
-        raise Http404("Not found")
     return {"run": run, "counted_at": counted_at, **equity_presented(breakdowns, overall, threshold)}
 
 

@@ -7,10 +7,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 
-from offramp.access.audit import Action, audit_record
-from offramp.access.models import AuditEntry
+from offramp.access.audit import Action, audit_record, read_or_not_found
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
 from offramp.analysis.mapping import records_mapping as read_records_mapping
@@ -55,16 +53,14 @@ def council_report_for(actor: Actor, report_id: int, *, export: bool = False) ->
     actor.require(Category.CASE_RECORD, Scope.PROGRAM)
     with trusted("reports.council_report_for"):
         found = CouncilReport.objects.filter(program_id=actor.program_id, pk=report_id).first()
-    audit_record(
-        actor=actor,
-        action=Action.EXPORT if export else Action.READ,
-        object_type="CouncilReport",
-        object_id=report_id,
-        outcome=AuditEntry.Outcome.OK if found is not None else AuditEntry.Outcome.NOT_FOUND,
+    found = read_or_not_found(
+        actor,
+        found,
+        "CouncilReport",
+        report_id,
         detail={"view": "council_json" if export else "council_report"},
+        action=Action.EXPORT if export else Action.READ,
     )
-    if found is None:
-        raise Http404("Not found")
     return found
 
 

@@ -14,13 +14,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record, audited_not_found
 from offramp.access.models import Consent
-from offramp.access.scope import Actor, action, trusted
+from offramp.access.scope import Actor, acting, action
 from offramp.cases.models import Assessment, Case, Contact, Goal, StatusChange, Step
 from offramp.documents.models import Document
 from offramp.legal.models import LegalStatement, ProsecutorNote
@@ -126,7 +125,7 @@ def _scrub(person: Person, today: dt.date) -> dict[str, int]:
 def _remove(actor: Actor, program: Program, due: Due, now: dt.datetime) -> bool:
     """One person, in one transaction: scrubbed, recorded, audited. False if it no longer applies
     (a hold set or a case reopened since the plan was read)."""
-    with transaction.atomic(), trusted("retention.retention_apply"):
+    with acting("retention.retention_apply"):
         person = Person.objects.select_for_update().filter(program=program, pk=due.person_id).first()
         if person is None or Removal.objects.filter(person_id=person.pk).exists():
             return False

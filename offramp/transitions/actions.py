@@ -12,7 +12,6 @@ and needs no consent (docs/transitions.md).
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,7 +20,8 @@ from offramp.access.audit import Action, audit_record
 from offramp.access.consent import consent_permits
 from offramp.access.models import AuditEntry, Consent
 from offramp.access.policy import Category, Scope, case_team_scope, may_assign
-from offramp.access.scope import Actor, action, trusted
+from offramp.access.rows import program_row
+from offramp.access.scope import Actor, acting, action
 from offramp.cases.actions import case_assign
 from offramp.cases.models import Case, Goal, Status
 from offramp.cases.queries import case_for
@@ -215,7 +215,7 @@ def transition_referral_create(
     if area not in Goal.Area.values:
         raise ValidationError(ERR_AREA)
     try:
-        with transaction.atomic(), trusted("transitions.referral_create"):
+        with acting("transitions.referral_create"):
             case = _case_for_change(actor, case_id)
             _check_follow_up(actor, follow_up_on, now)
             if case.status == Status.EXITED:
@@ -291,7 +291,7 @@ def transition_referral_update(
     if not to_status and not response and follow_up_on is KEEP:
         raise ValidationError(ERR_NOTHING_TO_CHANGE)
     try:
-        with transaction.atomic(), trusted("transitions.referral_update"):
+        with acting("transitions.referral_update"):
             referral = _referral_for_change(actor, referral_id)
             detail = {"case": referral.case_id, "person_id": referral.case.person_id}
             if follow_up_on is not KEEP:
@@ -333,13 +333,10 @@ def _referral_for_change(actor: Actor, referral_id: int) -> ServiceReferral:
     scope = case_team_scope(actor)
     if scope < Scope.OWN:
         raise Http404("Not found")
-    referrals = ServiceReferral.objects.select_for_update(of=("self",)).filter(program_id=actor.program_id)
+    referrals = ServiceReferral.objects.select_related("case", "service")
     if scope == Scope.OWN:
         referrals = referrals.filter(case__case_manager_id=actor.user_id)
-    referral = referrals.select_related("case", "service").filter(pk=referral_id).first()
-    if referral is None:
-        raise Http404("Not found")
-    return referral
+    return program_row(actor, referrals, referral_id)
 
 
 # ---- case transfers ---------------------------------------------------------------------------------
@@ -413,14 +410,7 @@ def transition_transfer_decide(
         raise Http404("Not found")
     if not accept and not reason.strip():
         raise ValidationError(ERR_TRANSFER_DECLINE_REASON)
-    transfer = (
-        CaseTransfer.objects.select_for_update(of=("self",))
-        .select_related("case")
-        .filter(program_id=actor.program_id, pk=transfer_id)
-        .first()
-    )
-    if transfer is None:
-        raise Http404("Not found")
+    transfer = program_row(actor, CaseTransfer.objects.select_related("case"), transfer_id)
     if transfer.status != CaseTransfer.Status.REQUESTED:
         raise ValidationError(ERR_TRANSFER_DECIDED)
     if accept:

@@ -170,9 +170,7 @@ def action_item_add(
         raise ValidationError(ERR_DUE_BEFORE_MEETING)
     item = None
     if item_id is not None:
-        item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
-        if item is None:
-            raise Http404("Not found")
+        item = program_row(actor, AgendaItem.objects.filter(meeting=meeting), item_id, lock=False)
         case = Case.objects.select_related("person").get(pk=item.case_id)
         owner_actor = queries.actor_for(owner, actor.program)
         if queries.Seer(owner_actor, [case]).participant(case, item.flag) is None:

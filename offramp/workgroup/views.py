@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -84,58 +84,70 @@ def agenda(request, meeting_id: int):
     return _agenda_page(request, meeting_id)
 
 
-@require_POST
-@login_required
-def agenda_change(request, meeting_id: int):
-    """Record a discussion, a decision or an action item: one small form each on the agenda."""
-    actor = request.actor
-    if not actions.may_run(actor):
+def _agenda_write(request, meeting_id: int, key, form, write, done: str, bound=None):
+    """One change on the agenda from its own small form: `write(cleaned_data)` saves it and names the
+    agenda's anchor to go back to; on a refusal, the agenda again with the form's errors."""
+    if not actions.may_run(request.actor):
         raise Http404("Not found")
-    change = request.POST.get("change")
-    item_id = int_param(request.POST.get("item"), default=None)
-    if change == "discuss" and item_id is not None:
-        form = forms.DiscussionForm(request.POST, prefix=f"d{item_id}")
-    elif change == "decide" and item_id is not None:
-        form = forms.DecisionForm(request.POST, prefix=f"c{item_id}")
-    elif change == "action":
-        owners = attendees(actor, include=int_param(request.POST.get("action-owner"), default=None))
-        form = forms.ActionItemForm(request.POST, attendees=owners.people)
-        item_id = None
-    else:
-        return HttpResponseBadRequest("Unknown change")
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            if change == "discuss":
-                actions.item_discuss(actor=actor, item_id=item_id, discussion=data["discussion"])
-            elif change == "decide":
-                actions.decision_add(actor=actor, item_id=item_id, text=data["text"])
-            else:
-                item_id = data["item"]
-                actions.action_item_add(
-                    actor=actor,
-                    meeting_id=meeting_id,
-                    item_id=item_id,
-                    owner_id=data["owner"],
-                    what=data["what"],
-                    due_on=data["due_on"],
-                )
+            anchor = write(form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                {
-                    "discuss": "Discussion saved.",
-                    "decide": "Decision recorded.",
-                    "action": "Action item added.",
-                }[change],
-            )
-            anchor = f"#item-{item_id}" if item_id else "#general"
+            messages.success(request, done)
             return redirect(reverse("workgroup:agenda", args=[meeting_id]) + anchor)
-    key = (change, None if change == "action" else item_id)
-    bound = {key: form, "owners": owners} if change == "action" else {key: form}
-    return _agenda_page(request, meeting_id, status=400, bound=bound)
+    return _agenda_page(request, meeting_id, status=400, bound={key: form, **(bound or {})})
+
+
+@require_POST
+@login_required
+def item_discussion(request, meeting_id: int, item_id: int):
+    """Record what the workgroup said about one agenda item."""
+
+    def write(data):
+        actions.item_discuss(actor=request.actor, item_id=item_id, discussion=data["discussion"])
+        return f"#item-{item_id}"
+
+    form = forms.DiscussionForm(request.POST, prefix=f"d{item_id}")
+    return _agenda_write(request, meeting_id, ("discuss", item_id), form, write, "Discussion saved.")
+
+
+@require_POST
+@login_required
+def item_decision(request, meeting_id: int, item_id: int):
+    """Record a decision on one agenda item."""
+
+    def write(data):
+        actions.decision_add(actor=request.actor, item_id=item_id, text=data["text"])
+        return f"#item-{item_id}"
+
+    form = forms.DecisionForm(request.POST, prefix=f"c{item_id}")
+    return _agenda_write(request, meeting_id, ("decide", item_id), form, write, "Decision recorded.")
+
+
+@require_POST
+@login_required
+def action_item_new(request, meeting_id: int):
+    """Add an action item, for one agenda item or the meeting as a whole."""
+
+    def write(data):
+        actions.action_item_add(
+            actor=request.actor,
+            meeting_id=meeting_id,
+            item_id=data["item"],
+            owner_id=data["owner"],
+            what=data["what"],
+            due_on=data["due_on"],
+        )
+        return f"#item-{data['item']}" if data["item"] else "#general"
+
+    if not actions.may_run(request.actor):
+        raise Http404("Not found")  # before the attendee list is read
+    owners = attendees(request.actor, include=int_param(request.POST.get("action-owner"), default=None))
+    form = forms.ActionItemForm(request.POST, attendees=owners.people)
+    bound = {"owners": owners}
+    return _agenda_write(request, meeting_id, ("action", None), form, write, "Action item added.", bound)
 
 
 @require_GET

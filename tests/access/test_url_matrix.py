@@ -128,7 +128,11 @@ OTHER_PAGES = {
     "directory:search": "service directory, not participant data: any staff role (tests/directory/)",
     "workgroup:meeting_new": "POST only: a project manager creates a meeting and its agenda "
     "(tests/workgroup/test_workgroup_actions.py)",
-    "workgroup:agenda_change": "POST only: a project manager records discussion, decisions, action items "
+    "workgroup:item_discussion": "POST only: a project manager records an agenda item's discussion "
+    "(tests/workgroup/test_workgroup_actions.py)",
+    "workgroup:item_decision": "POST only: a project manager records a decision on an agenda item "
+    "(tests/workgroup/test_workgroup_actions.py)",
+    "workgroup:action_item_new": "POST only: a project manager adds an action item "
     "(tests/workgroup/test_workgroup_actions.py)",
     "workgroup:action_done": "POST only: an action item's owner or a project manager marks it done "
     "(tests/workgroup/test_workgroup_actions.py)",

@@ -46,9 +46,8 @@ def test_an_attendee_past_the_list_can_be_asked_and_an_outsider_cannot(flagged, 
     world = flagged.world
     last = _crew(world, ATTENDEE_CHOICES + 15)[-1]
     client = login(world.users[Role.PROJECT_MANAGER])
-    change = reverse("workgroup:agenda_change", args=[meeting.pk])
+    change = reverse("workgroup:action_item_new", args=[meeting.pk])
     form = {
-        "change": "action",
         "action-what": "Bring the roster",
         "action-due_on": meeting.held_on.isoformat(),
     }
