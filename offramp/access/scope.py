@@ -46,15 +46,16 @@ def trusted(reason: str) -> Iterator[None]:
 def acting(reason: str) -> Iterator[None]:
     """One change of state: a transaction, inside the access layer under `reason`.
 
-    A refusal audited inside it (`access.audit.audited_not_found`) is rolled back with the rest, so
-    once the outermost transaction has ended it is written again: a refused read is always in the log.
+    A refusal audited inside it (`access.audit.audited_not_found`) is rolled back with the rest, so it
+    is written again once this block has rolled back: a refused read is always in the log. (Inside an
+    enclosing action, that one rolls back as well and writes it again in its turn.)
     """
     try:
         with transaction.atomic(), trusted(reason):
             yield
     except Http404 as refused:
         record_again = getattr(refused, "record_again", None)
-        if record_again is not None and not transaction.get_connection().in_atomic_block:
+        if record_again is not None:
             record_again()
         raise
 

@@ -4,11 +4,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
+from offramp.access.rows import program_row
 from offramp.access.scope import Actor, action
 from offramp.cases import questions
 from offramp.cases.actions.common import StaleVersion, acting_user, case_for_update, local_today
@@ -110,9 +110,7 @@ def assessment_update(
     now = now or timezone.now()
     part2 = actor.has(Category.PART2, Scope.OWN)
     case = case_for_update(actor, case_id)
-    assessment = Assessment.objects.select_for_update().filter(case=case, pk=assessment_id).first()
-    if assessment is None:
-        raise Http404("Not found")
+    assessment = program_row(actor, Assessment.objects.filter(case=case), assessment_id)
     if assessment.version != version:
         raise StaleVersion(
             ERR_STALE_ASSESSMENT,

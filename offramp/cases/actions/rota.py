@@ -1,12 +1,12 @@
 """Changes to a program's on-call rota: case supervisors add and remove shifts. Each is audited."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 
 from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
-from offramp.access.scope import Actor
+from offramp.access.rows import program_row
+from offramp.access.scope import Actor, action
 from offramp.programs.models import OnCallShift
 from offramp.programs.queries import routable_case_managers
 from offramp.programs.roles import Role
@@ -25,6 +25,7 @@ def may_edit_rota(actor: Actor) -> bool:
     return bool(actor.roles & ROTA_EDITORS) and actor.has(Category.CASE_RECORD, Scope.PROGRAM)
 
 
+@action("cases.oncall_shift_add")
 def oncall_shift_add(
     *,
     actor: Actor,
@@ -47,39 +48,36 @@ def oncall_shift_add(
         raise ValidationError({"start_hour": ERR_HOURS})
     if start_hour == end_hour:
         raise ValidationError({"end_hour": ERR_SAME_HOURS})
-    with transaction.atomic():
-        shift = OnCallShift.objects.create(
-            program_id=actor.program_id,
-            user_id=user_id,
-            weekday=weekday,
-            start_hour=start_hour,
-            end_hour=end_hour,
-            fallback=fallback,
-        )
-        audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            object_type="OnCallShift",
-            object_id=shift.pk,
-            detail={
-                "user": user_id,
-                "weekday": weekday,
-                "hours": [start_hour, end_hour],
-                "fallback": fallback,
-            },
-        )
+    shift = OnCallShift.objects.create(
+        program_id=actor.program_id,
+        user_id=user_id,
+        weekday=weekday,
+        start_hour=start_hour,
+        end_hour=end_hour,
+        fallback=fallback,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="OnCallShift",
+        object_id=shift.pk,
+        detail={
+            "user": user_id,
+            "weekday": weekday,
+            "hours": [start_hour, end_hour],
+            "fallback": fallback,
+        },
+    )
     return shift
 
 
+@action("cases.oncall_shift_remove")
 def oncall_shift_remove(*, actor: Actor, shift_id: int) -> None:
     if not may_edit_rota(actor):
         raise Http404("Not found")
-    with transaction.atomic():
-        shift = OnCallShift.objects.filter(program_id=actor.program_id, pk=shift_id).first()
-        if shift is None:
-            raise Http404("Not found")
-        detail = {"user": shift.user_id, "weekday": shift.weekday, "fallback": shift.fallback}
-        shift.delete()
-        audit_record(
-            actor=actor, action=Action.DELETE, object_type="OnCallShift", object_id=shift_id, detail=detail
-        )
+    shift = program_row(actor, OnCallShift, shift_id)
+    detail = {"user": shift.user_id, "weekday": shift.weekday, "fallback": shift.fallback}
+    shift.delete()
+    audit_record(
+        actor=actor, action=Action.DELETE, object_type="OnCallShift", object_id=shift_id, detail=detail
+    )
