@@ -212,7 +212,7 @@ def person_split(*, actor: Actor, case_id: int, link_id: int, reason: str) -> Pe
 
 
 # Suggested links: an import's guesses, decided by the case team (offramp/bulk; the review page).
-ERR_SUGGESTION_DECIDED = "This pair was already reviewed: {state}."
+ERR_SUGGESTION_DECIDED = "This pair was already reviewed ({state})."
 ERR_SUGGESTION_WAS_SPLIT = (
     "These records were linked and split on {date} ({reason}): dismiss the suggestion, or link them "
     'again from the profile with "Link them again".'

@@ -314,6 +314,10 @@ class SuggestionRow:
     one: RecordSide
     other: RecordSide
 
+    @property
+    def sides(self) -> tuple[RecordSide, RecordSide]:
+        return (self.one, self.other)
+
 
 @dataclass
 class SuggestionsView:

@@ -107,6 +107,9 @@ def _profile_page(request, view, form, link_form=None, split_errors=None):
 
 
 def _refuse(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
     for name, messages_ in exc.message_dict.items():
         form.add_error(name if name in form.fields else None, messages_)
 

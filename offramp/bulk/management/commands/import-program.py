@@ -60,6 +60,6 @@ class Command(BaseCommand):
         verb = "Would import" if dry_run else "Imported"
         contacts_said = f", {report.contacts} contacts" if contacts and not dry_run else ""
         self.stdout.write(
-            f"{verb} {report.rows} cases, {report.people_created} new people, {len(report.joined)} joined, "
-            f"{report.links_suggested} links suggested for review{contacts_said}."
+            f"{verb} {report.rows} cases, {report.people_created} new people, {len(report.joined)} joined"
+            f"{contacts_said}, {report.links_suggested} links suggested for review."
         )
