@@ -5,6 +5,8 @@ their own caseload, a supervisor the program's; every other role gets 404; the d
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -19,7 +21,7 @@ from offramp.people.actions import (
 )
 from offramp.people.models import LinkSuggestion, PersonLink
 from offramp.programs.roles import Role
-from tests.conftest import make_case
+from tests.conftest import build_world, make_case
 
 REASON = "same date of birth; first name differs by one letter"
 CASE_TEAM = {Role.CASE_MANAGER, Role.CASE_SUPERVISOR}
@@ -86,6 +88,20 @@ def test_it_opens_the_review_to_the_case_team_only(world, login, pairs, role):
     else:
         assert f'id="suggestion-{pairs["across"].pk}"' in body
         assert shown.detail["ids"] == [pairs["mine"].pk, pairs["across"].pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_decision_stays_in_the_audit_log(client):
+    # Outside a test's wrapping transaction, as a request runs: the refusal outlives the action's rollback.
+    world = build_world()
+    cm = world.users[Role.CASE_MANAGER]
+    benn = make_case(world.program, manager=cm, first="Benn", last="Okoro", dob=dt.date(1975, 1, 2))
+    across = _suggest(world, world.other_case, benn)
+    client.force_login(cm)
+    assert _decide(client, across, "dismiss").status_code == 404
+    refused = AuditEntry.objects.filter(object_type="LinkSuggestion", object_id=str(across.pk))
+    assert [(e.action, e.outcome, e.actor) for e in refused] == [("read", "not_found", cm)]
+    assert _state(across) == LinkSuggestion.State.SUGGESTED
 
 
 def test_another_program_sees_none_of_them(world, login, pairs):
@@ -222,3 +238,19 @@ def test_the_day_page_counts_what_waits_for_the_viewer(world, login, pairs):
     assert duplicates(Role.PROJECT_MANAGER) is None
     _decide(login(world.users[Role.CASE_SUPERVISOR]), pairs["mine"], "dismiss")
     assert duplicates(Role.CASE_MANAGER) is None and duplicates(Role.CASE_SUPERVISOR) == "1"
+
+
+def test_the_page_costs_the_same_queries_for_one_pair_or_many(world, login, pairs):
+    client = login(world.users[Role.CASE_SUPERVISOR])
+    _page(client)  # warm per-process caches
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _page(client).status_code == 200
+        return len(captured)
+
+    few = cost()
+    cm = world.users[Role.CASE_MANAGER]
+    for i in range(6):
+        _suggest(world, world.own_case, make_case(world.program, manager=cm, first=f"Anna{i}", contacts=0))
+    assert cost() == few
