@@ -1,4 +1,6 @@
-"""Changes to a person's profile by the case team: one transaction, one history row, one audit entry."""
+"""Changes to a person by the case team: their profile (one transaction, one history row, one audit entry),
+links of two records that are one person and their splits, and the suggested links an import leaves for
+review (recorded, then confirmed into a link or dismissed)."""
 
 import datetime as dt
 from typing import NamedTuple
