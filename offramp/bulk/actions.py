@@ -5,11 +5,14 @@ file per file (offramp/files), like the records import.
 
 Whole or not at all: every problem of both files is named by line and field before anything is
 written, and a dry run only reports. A row whose person is already in the program by identity (the same
-legal name, normalised, and the same date of birth) joins that person instead of making them twice. A row
-that only *may* be someone the program knows (the same date of birth and a tolerant name match, as the
-officer's lookup, on a name, preferred name or alias) is never joined silently: it is a problem of its
-row naming the people it may be, so nothing loads until the file says which: the person's legal name as
-offramp has it (to join them), or `new_person` yes (someone else, made as a new person).
+legal first and last name, normalised, and the same date of birth) joins that person instead of making
+them twice. A row that only *may* be someone the program knows (the same date of birth and a tolerant
+name match, as the officer's lookup, on a legal name, preferred name or alias; or two people with its
+identity) is never joined silently: it is made as a new person, and each pair it may be is suggested for
+the case team to confirm or dismiss (offramp.people.actions.link_suggestions_record), with why. A row that
+joins someone and is also like another known person suggests that pair too. A pair suggested or linked
+before, whatever was decided, is never suggested again. `new_person` yes says the row is someone else:
+a new person, nothing suggested.
 """
 
 import datetime as dt
@@ -31,7 +34,9 @@ from offramp.files.mapping import Field, Schema, mapping_from_toml
 from offramp.files.problems import InvalidFile, Problem
 from offramp.files.table import read_table
 from offramp.people import names
+from offramp.people.actions import SuggestedPair, link_suggestions_record
 from offramp.people.models import Alias, Person
+from offramp.people.queries import link_pairs_known
 from offramp.programs.models import Membership
 from offramp.programs.roles import Role
 
@@ -60,10 +65,17 @@ ERR_BEFORE_OPEN = "is before the case was opened"
 ERR_NOTES = "contact notes can be imported only by a role that may read them (a case supervisor)"
 ERR_PART2 = "substance-use notes can be imported only by a role that may read them (a case supervisor)"
 IMPORTED = "Imported from the program's previous system"
-ERR_POSSIBLE_MATCH = (
-    "may be a person the program already knows ({people}, same date of birth and a similar name): to join "
-    "them, give their legal name as offramp has it; if this is someone else, set new_person to yes"
-)
+SOURCE = "Caseload import: {file}, line {line}"
+
+
+@dataclass(frozen=True)
+class SuggestedRow:
+    """A row that may be a person the program knows: a link of the two suggested for review."""
+
+    line: int
+    person_id: int | None  # the row's person when it joined someone known; None for a new person
+    maybe: int  # the known person it may be
+    reason: str  # why (offramp.people.names.likeness), never the names
 
 
 @dataclass
@@ -71,7 +83,8 @@ class ImportReport:
     rows: int = 0
     people_created: int = 0
     joined: list[tuple[int, int]] = field(default_factory=list)  # (line, person id): same identity
-    possible: list[tuple[int, list[int]]] = field(default_factory=list)  # (line, person ids): refused
+    suggested: list[SuggestedRow] = field(default_factory=list)  # row by row, as the file goes
+    links_suggested: int = 0  # pairs to review (rows of one new person that may be one known count once)
     contacts: int = 0
     problems: list[str] = field(default_factory=list)
     loaded: bool = False
@@ -179,18 +192,7 @@ def program_import(
     rows = list(frame.iter_rows(named=True))
     with trusted("bulk.program_import"):
         known = _known_people(actor, {d for d in frame["date_of_birth"].to_list() if d})
-    people, new_people = _people_for(actor, rows, known, report)
-    for line, ids in report.possible:
-        people_said = ", ".join(f"person {pid}" for pid in ids)
-        found.append(
-            Problem(
-                ERR_POSSIBLE_MATCH.format(people=people_said),
-                file=file,
-                where=line,
-                field="last_name",
-                column=mapping.columns.get("last_name", ""),
-            )
-        )
+        people, new_people, pairs = _people_for(actor, rows, known, report)
     if found:
         report.problems = InvalidFile(found, total=len(found)).messages
         return report
@@ -202,6 +204,14 @@ def program_import(
             transaction.set_rollback(True)
             return report
         Person.objects.bulk_create(new_people, batch_size=2000)
+        suggested = link_suggestions_record(
+            actor=actor,
+            pairs=[
+                SuggestedPair(person.pk, other.pk, reason, SOURCE.format(file=file, line=line))
+                for person, other, reason, line in pairs
+            ],
+        )
+        report.links_suggested = len(suggested)
         cases = [
             Case(
                 program_id=actor.program_id,
@@ -272,21 +282,24 @@ def program_import(
                 "consents": len(consents),
                 "contacts": report.contacts,
                 "joined_same_identity": [{"line": line, "person_id": pid} for line, pid in report.joined],
+                "link_suggestions": [s.pk for s in suggested],
             },
         )
     return report
 
 
 def _known_people(actor: Actor, days: set) -> dict:
-    """date of birth -> [(person, every (first, last) name they are known by)] for the program."""
+    """date of birth -> [(person, every (first, last, which) name they are known by)] for the program."""
     found: dict = {}
     people = Person.objects.filter(program_id=actor.program_id, date_of_birth__in=list(days))
     aliases: dict = {}
     for alias in Alias.objects.filter(program_id=actor.program_id, person__in=people):
-        aliases.setdefault(alias.person_id, []).append((alias.first_name, alias.last_name))
+        aliases.setdefault(alias.person_id, []).append((alias.first_name, alias.last_name, "alias"))
     for p in people:
-        known = [(p.legal_first_name, p.legal_last_name), *aliases.get(p.pk, [])]
-        found.setdefault(p.date_of_birth, []).append((p, known))
+        known = [(p.legal_first_name, p.legal_last_name, "legal name")]
+        if p.preferred_name:
+            known.append((p.preferred_name, p.legal_last_name, "preferred name"))
+        found.setdefault(p.date_of_birth, []).append((p, known + aliases.get(p.pk, [])))
     return found
 
 
@@ -294,12 +307,14 @@ def _identity(first: str, last: str, born) -> tuple:
     return names.normalise(first), names.normalise(last), born
 
 
-def _people_for(actor: Actor, rows: list[dict], known: dict, report: ImportReport) -> tuple[dict, list]:
-    """line -> the Person each row is (existing or new, unsaved), and the new ones. A row with a possible
-    match and no `new_person` is listed in `report.possible` (and has no person)."""
+def _people_for(actor: Actor, rows: list[dict], known: dict, report: ImportReport) -> tuple[dict, list, list]:
+    """line -> the Person each row is (existing or new, unsaved), the new ones, and the pairs to suggest
+    as (row's person, known person, reason, line), each pair once; `report` gets them row by row.
+    Callers are inside trusted()."""
     people: dict[int, Person] = {}
     new_people: list[Person] = []
     made: dict[tuple, Person] = {}  # rows of this file with one identity are one new person
+    pairs: dict[tuple, tuple] = {}  # (row's person, known person id) -> the pair, first line first
     for row in rows:
         first, last, born = row.get("first_name") or "", row["last_name"], row["date_of_birth"]
         identity = _identity(first, last, born)
@@ -310,27 +325,48 @@ def _people_for(actor: Actor, rows: list[dict], known: dict, report: ImportRepor
             if _identity(p.legal_first_name, p.legal_last_name, born) == identity
         ]
         if len(same) == 1:
-            report.joined.append((row["line"], same[0].pk))
-            people[row["line"]] = same[0]
-            continue
-        possible = same or _matches(candidates, first, last)
-        if possible and not row.get("new_person"):
-            report.possible.append((row["line"], sorted(p.pk for p in possible)))
-            continue
-        if born and identity in made:
-            people[row["line"]] = made[identity]
-            continue
-        person = Person(
-            program_id=actor.program_id,
-            legal_first_name=first,
-            legal_last_name=last,
-            date_of_birth=born,
-            created_by=actor.user if actor.user_id else None,
-        )
-        made[identity] = people[row["line"]] = person
-        new_people.append(person)
-    return people, new_people
+            person = same[0]
+            report.joined.append((row["line"], person.pk))
+        elif born and identity in made:
+            person = made[identity]
+        else:
+            person = Person(
+                program_id=actor.program_id,
+                legal_first_name=first,
+                legal_last_name=last,
+                date_of_birth=born,
+                created_by=actor.user if actor.user_id else None,
+            )
+            made[identity] = person
+            new_people.append(person)
+        people[row["line"]] = person
+        if row.get("new_person"):
+            continue  # the file says this is someone else
+        for other, known_names in candidates:
+            if other is not person and (other in same or _similar(first, last, known_names)):
+                reason = names.likeness(first, last, known_names)
+                report.suggested.append(SuggestedRow(row["line"], person.pk, other.pk, reason))
+                key = tuple(sorted((person.pk, other.pk))) if person.pk else (id(person), other.pk)
+                pairs.setdefault(key, (person, other, reason, row["line"]))
+    # A pair of two known people may have been suggested or linked before: never again.
+    between_known = {
+        pid for person, other, _r, _l in pairs.values() if person.pk for pid in (person.pk, other.pk)
+    }
+    decided = link_pairs_known(actor, between_known) if between_known else set()
+    if decided:
+        report.suggested = [
+            s
+            for s in report.suggested
+            if s.person_id is None or tuple(sorted((s.person_id, s.maybe))) not in decided
+        ]
+        pairs = {
+            key: pair
+            for key, pair in pairs.items()
+            if pair[0].pk is None or tuple(sorted((pair[0].pk, pair[1].pk))) not in decided
+        }
+    report.links_suggested = len(pairs)
+    return people, new_people, list(pairs.values())
 
 
-def _matches(candidates: list, first: str, last: str) -> list[Person]:
-    return [p for p, known in candidates if names.name_score(first, last, known) >= names.MATCH_THRESHOLD]
+def _similar(first: str, last: str, known: list[tuple[str, str, str]]) -> bool:
+    return names.name_score(first, last, [(f, ln) for f, ln, _which in known]) >= names.MATCH_THRESHOLD

@@ -58,9 +58,15 @@ def program_import_task(
         total=report.rows,
         message=f"Imported {report.rows:,} cases, {report.people_created:,} new people, "
         f"{len(report.joined):,} joined to people already known (same legal name and date of birth), "
-        f"{report.contacts:,} contacts.",
+        f"{report.contacts:,} contacts, {report.links_suggested:,} links suggested for the case team to "
+        "review (possible duplicates).",
     )
-    return {"rows": report.rows, "people_created": report.people_created, "contacts": report.contacts}
+    return {
+        "rows": report.rows,
+        "people_created": report.people_created,
+        "contacts": report.contacts,
+        "links_suggested": report.links_suggested,
+    }
 
 
 def program_import_enqueue(*, actor: Actor, upload, mapping_text: str, contacts=None, contacts_mapping=""):

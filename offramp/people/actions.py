@@ -1,6 +1,9 @@
-"""Changes to a person's profile by the case team: one transaction, one history row, one audit entry."""
+"""Changes to a person by the case team: their profile (one transaction, one history row, one audit entry),
+links of two records that are one person and their splits, and the suggested links an import leaves for
+review (recorded, then confirmed into a link or dismissed)."""
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,11 +11,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from offramp.access.audit import Action, audit_record
-from offramp.access.policy import Scope, case_team_scope
-from offramp.access.scope import Actor, acting
+from offramp.access.policy import Category, Scope, case_team_scope
+from offramp.access.scope import Actor, acting, action
 from offramp.cases.models import Case
 from offramp.people import hmis
-from offramp.people.models import Alias, Person, PersonLink, ProfileChange
+from offramp.people.models import Alias, LinkSuggestion, Person, PersonLink, ProfileChange
+from offramp.people.queries import link_pairs_known, suggestion_for
 
 SEALED = {"whereabouts"}  # recorded as changed, never with their words
 RACE_FIELDS = tuple(hmis.RACE_FIELDS)
@@ -148,21 +152,35 @@ def person_link(
                     )
                 }
             )
-        link = PersonLink.objects.create(
-            program_id=actor.program_id,
-            person_id=low,
-            other_id=high,
-            reason=reason[:300],
-            linked_at=timezone.now(),
-            linked_by=actor.user if actor.user_id else None,
-        )
-        audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            object_type="PersonLink",
-            object_id=link.pk,
-            detail={"people": [low, high], "after_split": split is not None},
-        )
+        link = _link_make(actor, low, high, reason, after_split=split is not None)
+    return link
+
+
+def _link_make(actor: Actor, low: int, high: int, reason: str, *, after_split: bool) -> PersonLink:
+    """Write a link of two people (lower id first) and audit it; a suggestion of the pair still waiting
+    is confirmed by it. Inside the caller's transaction."""
+    now = timezone.now()
+    user = actor.user if actor.user_id else None
+    link = PersonLink.objects.create(
+        program_id=actor.program_id,
+        person_id=low,
+        other_id=high,
+        reason=reason[:300],
+        linked_at=now,
+        linked_by=user,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="PersonLink",
+        object_id=link.pk,
+        detail={"people": [low, high], "after_split": after_split},
+    )
+    waiting = LinkSuggestion.objects.filter(
+        program_id=actor.program_id, person_id=low, other_id=high, state=LinkSuggestion.State.SUGGESTED
+    )
+    for suggestion in waiting.select_for_update():
+        _decide(actor, suggestion, LinkSuggestion.State.CONFIRMED, reason, link=link, now=now)
     return link
 
 
@@ -193,3 +211,137 @@ def person_split(*, actor: Actor, case_id: int, link_id: int, reason: str) -> Pe
             detail={"split": True, "people": [link.person_id, link.other_id]},
         )
     return link
+
+
+# Suggested links: an import's guesses, decided by the case team (offramp/bulk; the review page).
+ERR_SUGGESTION_DECIDED = "This pair was already reviewed ({state})."
+ERR_SUGGESTION_WAS_SPLIT = (
+    "These records were linked and split on {date} ({reason}): dismiss the suggestion, or link them "
+    'again from the profile with "Link them again".'
+)
+ERR_SUGGESTION_PEOPLE = "A suggested link names two different records of this program."
+
+
+class SuggestedPair(NamedTuple):
+    person_id: int
+    other_id: int
+    reason: str  # why they may be one person (offramp.people.names.likeness), never their names
+    source: str  # what suggested it: the import, its file and line
+
+
+@action("people.link_suggestions_record")
+def link_suggestions_record(*, actor: Actor, pairs: list[SuggestedPair]) -> list[LinkSuggestion]:
+    """Record pairs that may be one person, for review. A pair suggested before (whatever was decided)
+    or linked before (split or not) is left out: a dismissed pair is never suggested again. One audit
+    entry names them all. Needs identity across the program (the importer's access)."""
+    actor.require(Category.IDENTITY, Scope.PROGRAM)
+    ordered = {}
+    for pair in pairs:
+        low, high = sorted((pair.person_id, pair.other_id))
+        if low == high:
+            raise ValidationError(ERR_SUGGESTION_PEOPLE)
+        ordered.setdefault((low, high), pair)
+    ids = {pid for pair in ordered for pid in pair}
+    if Person.objects.filter(program_id=actor.program_id, pk__in=ids).count() != len(ids):
+        raise ValidationError(ERR_SUGGESTION_PEOPLE)
+    known = link_pairs_known(actor, ids)
+    now = timezone.now()
+    made = LinkSuggestion.objects.bulk_create(
+        [
+            LinkSuggestion(
+                program_id=actor.program_id,
+                person_id=low,
+                other_id=high,
+                reason=pair.reason[:300],
+                source=pair.source[:200],
+                suggested_at=now,
+                suggested_by=actor.user if actor.user_id else None,
+            )
+            for (low, high), pair in ordered.items()
+            if (low, high) not in known
+        ]
+    )
+    if made:
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            object_type="LinkSuggestion",
+            detail={
+                "ids": [s.pk for s in made],
+                "people": [[s.person_id, s.other_id] for s in made],
+                "skipped_known": len(ordered) - len(made),
+            },
+        )
+    return made
+
+
+def _decide(
+    actor: Actor,
+    suggestion: LinkSuggestion,
+    state: str,
+    reason: str,
+    *,
+    link: PersonLink | None = None,
+    now: dt.datetime | None = None,
+) -> LinkSuggestion:
+    suggestion.state = state
+    suggestion.decided_at = now or timezone.now()
+    suggestion.decided_by = actor.user if actor.user_id else None
+    suggestion.decision_reason = reason[:300]
+    suggestion.link = link
+    suggestion.save(update_fields=["state", "decided_at", "decided_by", "decision_reason", "link"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="LinkSuggestion",
+        object_id=suggestion.pk,
+        detail={
+            "decision": state,
+            "people": [suggestion.person_id, suggestion.other_id],
+            "link": link.pk if link is not None else None,
+        },
+    )
+    return suggestion
+
+
+def _waiting(actor: Actor, suggestion_id: int) -> LinkSuggestion:
+    access = suggestion_for(actor, suggestion_id, lock=True)
+    if not access.may_decide:
+        state = access.suggestion.get_state_display().lower()
+        raise ValidationError(ERR_SUGGESTION_DECIDED.format(state=state))
+    return access.suggestion
+
+
+@action("people.link_suggestion_confirm")
+def link_suggestion_confirm(*, actor: Actor, suggestion_id: int, reason: str) -> LinkSuggestion:
+    """The case team found the pair to be one person: an ordinary link (never a merge), audited, and the
+    suggestion kept as confirmed. A pair linked meanwhile keeps that link; one split meanwhile is refused."""
+    suggestion = _waiting(actor, suggestion_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ERR_LINK_REASON})
+    pair = PersonLink.objects.select_for_update().filter(
+        program_id=actor.program_id, person_id=suggestion.person_id, other_id=suggestion.other_id
+    )
+    current = pair.filter(split_at__isnull=True).first()
+    if current is not None:
+        return _decide(actor, suggestion, LinkSuggestion.State.CONFIRMED, reason, link=current)
+    split = pair.order_by("-split_at").first()
+    if split is not None:
+        raise ValidationError(
+            ERR_SUGGESTION_WAS_SPLIT.format(date=f"{split.split_at:%b %-d, %Y}", reason=split.split_reason)
+        )
+    _link_make(actor, suggestion.person_id, suggestion.other_id, reason, after_split=False)
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+@action("people.link_suggestion_dismiss")
+def link_suggestion_dismiss(*, actor: Actor, suggestion_id: int, reason: str) -> LinkSuggestion:
+    """The case team found two people: the suggestion is kept as dismissed, so the pair is never
+    suggested again; audited."""
+    suggestion = _waiting(actor, suggestion_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ERR_SPLIT_REASON})
+    return _decide(actor, suggestion, LinkSuggestion.State.DISMISSED, reason)

@@ -112,3 +112,16 @@ class LinkForm(PlausibleForm):
 
 class SplitForm(PlausibleForm):
     reason = forms.CharField(max_length=300, required=False, label="Why they are two people")
+
+
+class ConfirmForm(PlausibleForm):
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Why they are one person",
+        help_text="What you checked: an ID seen, the date of birth and an alias",
+    )
+
+
+class DismissForm(PlausibleForm):
+    reason = forms.CharField(max_length=300, required=False, label="Why they are two people")

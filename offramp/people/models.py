@@ -145,3 +145,53 @@ class PersonLink(models.Model):
 
     def __str__(self) -> str:
         return f"Link {self.person_id}-{self.other_id}"
+
+
+class LinkSuggestion(models.Model):
+    """Two person records that an import found may be one person, for the case team to decide.
+
+    Never a link by itself: a confirm makes an ordinary `PersonLink` (and points to it), a dismiss says
+    they are two people. Either way the row stays, one per pair ever, so a pair is never suggested again.
+    A separate table rather than a state of `PersonLink`: every reader of links (the profile, the
+    officer's matches, retention) takes a link as something the case team found, and a guess among them
+    would be one forgotten filter away from being read as a finding.
+    """
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Waiting for review"
+        CONFIRMED = "confirmed", "Confirmed: one person"
+        DISMISSED = "dismissed", "Dismissed: two people"
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")  # the lower id
+    other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300, help_text="Why they may be one person, never their names")
+    source = models.CharField(max_length=200, help_text="What suggested it: the import, its file and line")
+    suggested_at = models.DateTimeField()
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # who ran the import; none for the command, which acts as the system
+    state = models.CharField(max_length=16, choices=State.choices, default=State.SUGGESTED)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.CharField(max_length=300, blank=True)
+    link = models.ForeignKey(
+        PersonLink, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # the link a confirm made (or found already made)
+
+    objects = GuardedManager()
+
+    class Meta:
+        ordering = ["suggested_at", "id"]
+        indexes = [models.Index(fields=["program", "state"], name="link_suggestion_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__lt=models.F("other")), name="link_suggestion_ordered"
+            ),
+            models.UniqueConstraint(fields=["person", "other"], name="link_suggestion_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Suggested link {self.person_id}-{self.other_id}"

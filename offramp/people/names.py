@@ -71,3 +71,62 @@ def name_score(first: str, last: str, known: list[tuple[str, str]]) -> float:
             )
             best = max(best, 0.6 * last_part + 0.4 * first_part)
     return best
+
+
+def letters_apart(a: str, b: str) -> int:
+    """How many letters one normalised name needs changed, added or dropped to become the other."""
+    a, b = normalise(a), normalise(b)
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[len(b)]
+
+
+_COUNTS = {1: "one letter", 2: "two letters"}
+
+
+def _part_difference(label: str, typed: str, known: str) -> str:
+    """How one part of a name differs, in words ('' when it is the same)."""
+    a, b = normalise(typed), normalise(known)
+    if a == b:
+        return ""
+    if not a or not b:
+        return f"{label} missing on one record"
+    apart = letters_apart(a, b)
+    if apart == 1:
+        return f"{label} differs by one letter"
+    if soundex(a) == soundex(b):
+        return f"{label} sounds the same"
+    return f"{label} differs by {_COUNTS.get(apart, f'{apart} letters')}"
+
+
+_AGAINST = {"legal name": "", "preferred name": "their preferred name", "alias": "one of their aliases"}
+
+
+def likeness(first: str, last: str, known: list[tuple[str, str, str]]) -> str:
+    """Why a name may be one of a person's known names, in words the case team reads beside the two
+    records: never the names themselves. `known` holds (first, last, what that name is: "legal name",
+    "preferred name" or "alias"); the best-matching one is described, as `name_score` chooses it."""
+    known_first, known_last, kind = max(known, key=lambda k: name_score(first, last, [(k[0], k[1])]))
+    straight = 0.6 * similarity(last, known_last) + 0.4 * similarity(first, known_first)
+    crossed = 0.6 * similarity(first, known_last) + 0.4 * similarity(last, known_first)
+    if normalise(first) and crossed > straight:
+        words = ["first and last names the other way round"]
+    else:
+        words = [
+            w
+            for w in (
+                _part_difference("last name", last, known_last),
+                "first name not given" if not normalise(first) and known_first else "",
+                _part_difference("first name", first, known_first) if normalise(first) else "",
+            )
+            if w
+        ]
+    against = _AGAINST.get(kind, "")
+    if not words:
+        said = f"the same name as {against}" if against else "the same name"
+    else:
+        said = ", ".join(words) + (f" from {against}" if against else "")
+    return f"same date of birth; {said}"

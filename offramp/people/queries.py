@@ -3,17 +3,17 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from offramp.access.actions import disclosure_record
-from offramp.access.audit import Action, audit_record
+from offramp.access.audit import Action, audit_record, audited_not_found
 from offramp.access.consent import REDISCLOSURE_NOTICE, consent_scope, consents_covering
 from offramp.access.models import AuditEntry, Consent
 from offramp.access.policy import CONSENT_GATED, Category, Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case
-from offramp.people.models import Person, PersonLink
+from offramp.people.models import Alias, LinkSuggestion, Person, PersonLink
 from offramp.people.throttle import LOOKUP_VIEW, lookups_exhausted, too_many_message
 
 # The empty answer. A consent-gated asker (the prosecutor) reads the same words whether there is no
@@ -236,3 +236,126 @@ def _link_rows(actor: Actor, person: Person, scope: Scope) -> list[LinkRow]:
         other = link.other if link.person_id == person.pk else link.person
         rows.append(LinkRow(link, other.display_name, latest.get(other.pk)))
     return rows
+
+
+# Suggested links: pairs an import found may be one person, for the case team to confirm or dismiss.
+SUGGESTIONS_SHOWN = 100  # oldest first; the page counts the rest
+
+
+def link_pairs_known(actor: Actor, person_ids: set[int]) -> set[tuple[int, int]]:
+    """The (lower, higher) pairs among these people that were suggested before (whatever was decided)
+    or linked (split or not): never to be suggested again. Callers are inside trusted()."""
+    ids = list(person_ids)
+    pairs = set()
+    for model in (LinkSuggestion, PersonLink):
+        pairs |= set(
+            model.objects.filter(
+                program_id=actor.program_id, person_id__in=ids, other_id__in=ids
+            ).values_list("person_id", "other_id")
+        )
+    return pairs
+
+
+def _suggestions_in_scope(actor: Actor) -> QuerySet[LinkSuggestion]:
+    """The program's suggestions for a supervisor; for a case manager, those whose two records both have
+    a case on their caseload (as linking asks of both cases). Callers check the case team first."""
+    suggestions = LinkSuggestion.objects.filter(program_id=actor.program_id)
+    if case_team_scope(actor) == Scope.OWN:
+        mine = Case.objects.filter(program_id=actor.program_id, case_manager_id=actor.user_id)
+        suggestions = suggestions.filter(
+            Exists(mine.filter(person_id=OuterRef("person_id"))),
+            Exists(mine.filter(person_id=OuterRef("other_id"))),
+        )
+    return suggestions
+
+
+@dataclass(frozen=True)
+class SuggestionAccess:
+    """A suggested link and what the actor may do with it."""
+
+    suggestion: LinkSuggestion
+    may_decide: bool  # still waiting: confirm or dismiss
+
+
+def suggestion_for(actor: Actor, suggestion_id: int, *, lock: bool = False) -> SuggestionAccess:
+    """The suggestion, if the actor's case team covers both its records; else 404, audited. `lock`
+    takes the row for update (inside an action). Call inside trusted()."""
+    suggestion = None
+    if case_team_scope(actor) >= Scope.OWN:
+        suggestions = _suggestions_in_scope(actor)
+        if lock:
+            suggestions = suggestions.select_for_update(of=("self",))
+        suggestion = suggestions.filter(pk=suggestion_id).first()
+    if suggestion is None:
+        raise audited_not_found(actor, "LinkSuggestion", suggestion_id)
+    return SuggestionAccess(suggestion, may_decide=suggestion.state == LinkSuggestion.State.SUGGESTED)
+
+
+def link_suggestions_waiting(actor: Actor) -> int:
+    """How many suggestions wait for the actor's case team (0 for every other role): a count, no names."""
+    if case_team_scope(actor) < Scope.OWN:
+        return 0
+    with trusted("people.link_suggestions_waiting"):
+        return _suggestions_in_scope(actor).filter(state=LinkSuggestion.State.SUGGESTED).count()
+
+
+@dataclass
+class RecordSide:
+    """One of the two records, with the minimum needed to decide: names, date of birth, the cases."""
+
+    person: Person
+    aliases: list[str]
+    cases: list[Case]  # the ones the actor may open, oldest first
+
+
+@dataclass
+class SuggestionRow:
+    suggestion: LinkSuggestion
+    one: RecordSide
+    other: RecordSide
+
+    @property
+    def sides(self) -> tuple[RecordSide, RecordSide]:
+        return (self.one, self.other)
+
+
+@dataclass
+class SuggestionsView:
+    rows: list[SuggestionRow]
+    waiting: int  # every suggestion waiting for the actor, shown or not
+
+
+def link_suggestions_for(actor: Actor) -> SuggestionsView:
+    """The suggestions waiting for the actor's case team, oldest first, each with both records side by
+    side; 404 (audited) to roles outside the case team. One audit entry names the suggestions and people
+    shown; the queries are the same however many there are."""
+    if case_team_scope(actor) < Scope.OWN:
+        raise audited_not_found(actor, "LinkSuggestion", "")
+    with trusted("people.link_suggestions_for"):
+        waiting = _suggestions_in_scope(actor).filter(state=LinkSuggestion.State.SUGGESTED)
+        count = waiting.count()
+        suggestions = list(waiting.select_related("person", "other", "suggested_by")[:SUGGESTIONS_SHOWN])
+        ids = {s.person_id for s in suggestions} | {s.other_id for s in suggestions}
+        aliases: dict[int, list[str]] = {}
+        for alias in Alias.objects.filter(program_id=actor.program_id, person_id__in=ids).order_by(
+            "last_name", "first_name"
+        ):
+            aliases.setdefault(alias.person_id, []).append(str(alias))
+        cases = Case.objects.filter(program_id=actor.program_id, person_id__in=ids)
+        if case_team_scope(actor) == Scope.OWN:
+            cases = cases.filter(case_manager_id=actor.user_id)
+        by_person: dict[int, list[Case]] = {}
+        for case in cases.select_related("case_manager").order_by("opened_at", "pk"):
+            by_person.setdefault(case.person_id, []).append(case)
+    audit_record(
+        actor=actor,
+        action=Action.LIST,
+        object_type="LinkSuggestion",
+        detail={"view": "link_suggestions", "ids": [s.pk for s in suggestions], "people": sorted(ids)},
+    )
+
+    def side(person: Person) -> RecordSide:
+        return RecordSide(person, aliases.get(person.pk, []), by_person.get(person.pk, []))
+
+    rows = [SuggestionRow(s, side(s.person), side(s.other)) for s in suggestions]
+    return SuggestionsView(rows, count)

@@ -3,13 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from offramp.access.policy import FIND, LOOK_UP
 from offramp.people import actions, hmis, queries
 from offramp.people.forms import (
     PROFILE_FIELDS,
     RACE_CHOICES,
+    ConfirmForm,
+    DismissForm,
     LinkForm,
     ProfileForm,
     SplitForm,
@@ -105,6 +107,9 @@ def _profile_page(request, view, form, link_form=None, split_errors=None):
 
 
 def _refuse(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
     for name, messages_ in exc.message_dict.items():
         form.add_error(name if name in form.fields else None, messages_)
 
@@ -176,3 +181,59 @@ def search(request):
             "empty_error": ERR_EMPTY if request.method == "POST" and not text else "",
         },
     )
+
+
+def _suggestion_forms(pk: int, bound=None) -> tuple:
+    confirm = ConfirmForm(auto_id=f"confirm-{pk}-%s")
+    dismiss = DismissForm(auto_id=f"dismiss-{pk}-%s")
+    return (bound, dismiss) if isinstance(bound, ConfirmForm) else (confirm, bound or dismiss)
+
+
+def _suggestions_page(request, bound=None, suggestion_id: int | None = None):
+    view = queries.link_suggestions_for(request.actor)
+    items = [
+        (row, *_suggestion_forms(row.suggestion.pk, bound if row.suggestion.pk == suggestion_id else None))
+        for row in view.rows
+    ]
+    shown = any(row.suggestion.pk == suggestion_id for row in view.rows)
+    errors = bound.non_field_errors() if bound is not None and not shown else []
+    context = {"view": view, "items": items, "errors": errors}
+    return render(request, "people/suggestions.html", context, status=400 if bound is not None else 200)
+
+
+@require_GET
+@login_required
+def suggestions(request):
+    """Possible duplicates an import suggested: both records side by side, each pair confirmed (an
+    ordinary link) or dismissed (two people, never suggested again) by the case team."""
+    return _suggestions_page(request)
+
+
+def _decide(request, suggestion_id: int, form, decide, done: str):
+    if form.is_valid():
+        try:
+            decide(actor=request.actor, suggestion_id=suggestion_id, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("people:suggestions")
+    return _suggestions_page(request, form, suggestion_id)
+
+
+@require_POST
+@login_required
+def suggestion_confirm(request, suggestion_id: int):
+    """One person: the pair becomes an ordinary link (never a merge)."""
+    form = ConfirmForm(request.POST, auto_id=f"confirm-{suggestion_id}-%s")
+    done = "Confirmed: the two records are linked as one person (each keeps its history)."
+    return _decide(request, suggestion_id, form, actions.link_suggestion_confirm, done)
+
+
+@require_POST
+@login_required
+def suggestion_dismiss(request, suggestion_id: int):
+    """Two people: the suggestion is kept as dismissed, so the pair is never suggested again."""
+    form = DismissForm(request.POST, auto_id=f"dismiss-{suggestion_id}-%s")
+    done = "Dismissed: they are two people, and the pair will not be suggested again."
+    return _decide(request, suggestion_id, form, actions.link_suggestion_dismiss, done)

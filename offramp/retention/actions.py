@@ -25,7 +25,7 @@ from offramp.documents.models import Document
 from offramp.legal.models import LegalStatement, ProsecutorNote
 from offramp.notifications.models import Notification
 from offramp.people import hmis
-from offramp.people.models import Alias, Person, PersonLink, ProfileChange
+from offramp.people.models import Alias, LinkSuggestion, Person, PersonLink, ProfileChange
 from offramp.programs.models import Program
 from offramp.referrals.models import Referral
 from offramp.retention.models import LegalHold, Removal
@@ -114,6 +114,9 @@ def _scrub(person: Person, today: dt.date) -> dict[str, int]:
         "person_links": PersonLink.objects.filter(Q(person_id=pid) | Q(other_id=pid)).update(
             reason=REMOVED, split_reason=""
         ),
+        "link_suggestions": LinkSuggestion.objects.filter(Q(person_id=pid) | Q(other_id=pid))
+        .exclude(decision_reason="")
+        .update(decision_reason=REMOVED),
     }
     # A declined referral or transfer keeps that it was declined, not the words why.
     ServiceReferral.objects.filter(on_cases).exclude(decline_reason="").update(decline_reason=REMOVED)

@@ -9,6 +9,7 @@ from offramp.access.policy import CONFIGURE
 from offramp.analysis import queries as analysis_queries
 from offramp.cases import queries as case_queries
 from offramp.cases.actions.rota import may_edit_rota
+from offramp.people.queries import link_suggestions_waiting
 from offramp.referrals.models import Door
 from offramp.web import today
 from offramp.web.context import landing_url
@@ -57,4 +58,9 @@ def server_error(request):
 def day(request):
     """A case manager's landing page: today's work, each item one tap from the case; a supervisor's team."""
     view = today.day_for(request.actor)
-    return render(request, "web/day.html", {"day": view, "may_edit_rota": may_edit_rota(request.actor)})
+    context = {
+        "day": view,
+        "may_edit_rota": may_edit_rota(request.actor),
+        "duplicates": link_suggestions_waiting(request.actor),  # a count; the names are on their page
+    }
+    return render(request, "web/day.html", context)

@@ -121,6 +121,13 @@ OTHER_PAGES = {
     "(tests/people/test_person_links.py)",
     "people:profile_split": "POST only: the case team splits a link; the split is kept "
     "(tests/people/test_person_links.py)",
+    "people:suggestions": "possible duplicates an import suggested: a case manager's pairs on their own "
+    "caseload, a supervisor's in the program; 404 to every other role "
+    "(tests/people/test_link_suggestion_review.py)",
+    "people:suggestion_confirm": "POST only: the case team confirms a suggested pair, an ordinary link "
+    "(tests/people/test_link_suggestion_review.py)",
+    "people:suggestion_dismiss": "POST only: the case team dismisses a suggested pair, kept so it is not "
+    "suggested again (tests/people/test_link_suggestion_review.py)",
     "cases:oncall": "the on-call rota: staff and hours, no participant data; case supervisors and the "
     "project manager (tests/programs/test_oncall_rota.py)",
     "cases:oncall_remove": "POST only: a supervisor or the project manager removes a shift "

@@ -1,6 +1,6 @@
 """Bringing in an existing program: a 10,000-person export loads whole; one bad row loads nothing and is
-named; a dry run reports and writes nothing; a person already known by legal name and date of birth is
-joined, not made twice; a possible match is refused by row until the file says who it is."""
+named; a dry run reports and writes nothing. Duplicates (joined, or suggested for review) are in
+test_import_duplicates.py."""
 
 import csv
 import datetime as dt
@@ -15,7 +15,7 @@ from offramp.access.models import AuditEntry, Consent
 from offramp.access.scope import Actor, trusted
 from offramp.bulk.actions import ERR_MANAGER, program_import
 from offramp.cases.models import Case
-from offramp.people.models import Alias, Person
+from offramp.people.models import Person
 from offramp.programs.roles import Role
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "offramp" / "bulk" / "examples" / "generic_case_mapping.toml"
@@ -131,75 +131,6 @@ def test_a_dry_run_reports_and_writes_nothing(world, tmp_path):
     assert report.problems == [] and not report.loaded and report.people_created == 20
     assert _counts(world) == before
     assert not AuditEntry.objects.filter(object_type="ProgramImport").exists()
-
-
-def _one(*, first="Ana", last="Lopez", dob="05/17/1980", source="X1", new_person=None) -> list[str]:
-    row = [source, first, last, dob, "", "Active", "01/15/2024", "", "", "", "", ""]
-    return row if new_person is None else [*row, new_person]
-
-
-def _with_new_person(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow([*HEADER, "SomeoneElse"])
-        writer.writerows(rows)
-    return path
-
-
-NEW_PERSON_MAPPING = EXAMPLE.read_text().replace("[columns]\n", '[columns]\nnew_person = "SomeoneElse"\n', 1)
-
-
-def test_the_same_legal_name_and_birth_date_joins_that_person(world, tmp_path):
-    # The world's Ana Lopez, born 1980-05-17, already has a case; the file spells her name in capitals,
-    # and lists her twice.
-    path = _write(tmp_path / "caseload.csv", [_one(first="ANA", last=" lopez"), _one(source="X2")])
-    people_before, cases_before, _ = _counts(world)
-    report = program_import(actor=_actor(world), path=path, mapping_text=EXAMPLE.read_text())
-    assert report.problems == [] and report.loaded
-    assert report.joined == [(2, world.own_case.person_id), (3, world.own_case.person_id)]
-    assert report.people_created == 0 and report.possible == []
-    assert _counts(world)[:2] == (people_before, cases_before + 2)
-    entry = AuditEntry.objects.get(object_type="ProgramImport")
-    assert entry.detail["joined_same_identity"][0] == {"line": 2, "person_id": world.own_case.person_id}
-
-
-def test_a_possible_match_is_refused_by_row_and_nothing_loads(world, tmp_path):
-    # "Anna" is not Ana's legal name: maybe her, maybe not. Ben Okoro's row is fine on its own.
-    rows = [_one(source="B1", first="Ben", last="Okoro", dob="01/02/1975"), _one(first="Anna")]
-    path = _write(tmp_path / "caseload.csv", rows)
-    before = _counts(world)
-    dry = program_import(actor=_actor(world), path=path, mapping_text=EXAMPLE.read_text(), dry_run=True)
-    assert dry.possible == [(3, [world.own_case.person_id])]
-    assert dry.joined == [(2, world.other_case.person_id)]
-    (problem,) = dry.problems
-    assert "line 3" in problem and f"person {world.own_case.person_id}" in problem
-    assert "new_person" in problem
-    report = program_import(actor=_actor(world), path=path, mapping_text=EXAMPLE.read_text())
-    assert not report.loaded and report.problems == dry.problems
-    assert _counts(world) == before
-    assert not AuditEntry.objects.filter(object_type="ProgramImport").exists()
-
-
-def test_an_alias_is_a_possible_match_too(world, tmp_path):
-    with trusted("test"):
-        Alias.objects.create(
-            program=world.program, person=world.own_case.person, first_name="Nita", last_name="Cruz"
-        )
-    path = _write(tmp_path / "caseload.csv", [_one(first="Nita", last="Cruz")])
-    report = program_import(actor=_actor(world), path=path, mapping_text=EXAMPLE.read_text(), dry_run=True)
-    assert report.possible == [(2, [world.own_case.person_id])]
-
-
-def test_new_person_yes_makes_someone_else(world, tmp_path):
-    path = _with_new_person(tmp_path / "caseload.csv", [_one(first="Anna", new_person="yes")])
-    people_before = _counts(world)[0]
-    report = program_import(actor=_actor(world), path=path, mapping_text=NEW_PERSON_MAPPING)
-    assert report.problems == [] and report.loaded and report.people_created == 1
-    assert report.possible == [] and report.joined == []
-    assert _counts(world)[0] == people_before + 1
-    with trusted("test"):
-        made = Person.objects.filter(program=world.program, legal_first_name="Anna").get()
-    assert made.pk != world.own_case.person_id
 
 
 def test_the_command_refuses_with_the_problems(world, tmp_path):

@@ -143,3 +143,18 @@ def test_a_failed_import_names_its_first_problem_and_stores_nothing(world, login
         "Nothing was imported: caseload.csv, line 2, case_manager (column 'CaseManager'): 'nobody' is not"
     )
     assert _counts(world) == before and list(uploads.iterdir()) == []
+
+
+def test_a_check_lists_the_links_it_would_suggest_row_by_row(world, login):
+    client = login(world.users[Role.CASE_SUPERVISOR])
+    rows = _rows(2, world.users[Role.CASE_MANAGER].username)
+    rows[1][1:4] = ["Anna", "Lopez", "05/17/1980"]  # line 3: may be the program's Ana Lopez
+    response = _post(client, rows)
+    assert response.status_code == 200
+    body = " ".join(html.unescape(response.content.decode()).split())
+    assert "2 cases, 2 new people, 0 joined to people already known" in body
+    assert "1 link suggested for review" in body
+    assert (
+        f"Line 3: a new person may be person {world.own_case.person_id} "
+        "(same date of birth; first name differs by one letter)" in body
+    )

@@ -51,9 +51,15 @@ class Command(BaseCommand):
             raise CommandError("Nothing was imported:\n" + "\n".join(report.problems))
         for line, person_id in report.joined:
             self.stdout.write(f"line {line}: joins person {person_id} (same legal name and date of birth)")
+        for row in report.suggested:
+            who = f"person {row.person_id}" if row.person_id else "the new person"
+            self.stdout.write(
+                f"line {row.line}: {who} may be person {row.maybe} ({row.reason}): a link is suggested for "
+                "the case team to review"
+            )
         verb = "Would import" if dry_run else "Imported"
         contacts_said = f", {report.contacts} contacts" if contacts and not dry_run else ""
         self.stdout.write(
             f"{verb} {report.rows} cases, {report.people_created} new people, {len(report.joined)} joined"
-            f"{contacts_said}."
+            f"{contacts_said}, {report.links_suggested} links suggested for review."
         )
