@@ -7,6 +7,11 @@ Run (PostgreSQL; the database named in the URL is dropped and made anew):
         --database-url postgres://postgres@127.0.0.1:5432/offramp_loadbench --users 20,100 --processes 1,2
 Without --database-url it runs on a SQLite file in a temporary folder.
 
+With --during-import ROWS, a records import of a ROWS-row people file (`offramp import_records`, in a
+process of its own, again each time it finishes) runs from the moment every user has signed in to the
+end of the round, and the table says how many imports loaded meanwhile: the site under a large import.
+    .venv/bin/python benchmarks/load_bench.py --users 20 --processes 1 --during-import 200000
+
 It prepares a demo program (`offramp demo --no-serve`: participants, a screening run with its equity
 audit, a study), gives every simulated user an account of their own (a TOTP code is used once, so
 accounts are not shared), then for each (processes, users) starts `offramp serve --processes N` and
@@ -362,11 +367,51 @@ def _wait_for(port: int, process, timeout: float = 180) -> None:
     raise TimeoutError("offramp serve did not listen")
 
 
-def _round(env, folder, *, processes: int, users: int, seconds: int) -> list[dict]:
-    """One server with `processes` processes, `users` simulated staff for `seconds`: the stats rows."""
+def _import_file(env, folder: str, rows: int) -> tuple[str, str]:
+    """A people file of `rows` rows and its mapping, for the import that runs beside a round."""
+    code = "from offramp.analysis.synthetic import PEOPLE_MAPPING; print(PEOPLE_MAPPING, end='')"
+    mapping_text = _offramp("shell", "-c", code, env=env).stdout
+    people, mapping = os.path.join(folder, "import-people.csv"), os.path.join(folder, "import-people.toml")
+    with open(people, "w") as out:
+        out.write(
+            "subject_no,group,first_name,last_name,dob,sex,race_ethnicity,precinct,offence,index_date,"
+            "left_observation,months_in_program,offramp_id\n"
+        )
+        for i in range(rows):
+            out.write(f"L{i},BAU,Ana,Lopez,1980-05-17,female,White,area_1,theft,2012-03-01,,0,\n")
+    with open(mapping, "w") as out:
+        out.write(mapping_text)
+    return people, mapping
+
+
+def _imports_beside(env, files, signed_in: str, stop) -> dict:
+    """Once `signed_in` exists (every user is in), run the import again and again until `stop` is set:
+    how many loaded, how many failed, and the last failure's message."""
+    import subprocess
+    import sys
+
+    while not os.path.exists(signed_in) and not stop.is_set():
+        time.sleep(0.2)
+    done = {"loaded": 0, "failed": 0, "error": ""}
+    people, mapping = files
+    command = [sys.executable, "-m", "offramp.cli", "import_records", people, "--mapping", mapping]
+    while not stop.is_set():
+        result = subprocess.run([*command, "--program", "demo"], env=env, capture_output=True, text=True)  # noqa: S603
+        if result.returncode == 0:
+            done["loaded"] += 1
+        else:
+            done["failed"] += 1
+            done["error"] = result.stderr.strip().splitlines()[-1:] or ""
+    return done
+
+
+def _round(env, folder, *, processes: int, users: int, seconds: int, import_files=None):
+    """One server with `processes` processes, `users` simulated staff for `seconds`: the stats rows,
+    the sign-in record, and what the import beside it did (None without one)."""
     import csv
     import subprocess
     import sys
+    import threading
 
     port = _free_port()
     log = open(os.path.join(folder, f"serve-{processes}-{users}.log"), "wb")  # noqa: SIM115
@@ -376,9 +421,18 @@ def _round(env, folder, *, processes: int, users: int, seconds: int) -> list[dic
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    stop, beside, imported = threading.Event(), None, {}
     try:
         _wait_for(port, server)
         prefix = os.path.join(folder, f"stats-{processes}-{users}")
+        if import_files is not None:
+            signed_in = f"{prefix}_signin.json"
+            if os.path.exists(signed_in):
+                os.remove(signed_in)
+            beside = threading.Thread(
+                target=lambda: imported.update(_imports_beside(env, import_files, signed_in, stop))
+            )
+            beside.start()
         spawn_rate = SPAWN_RATE  # people arriving at work, not all in one second
         subprocess.run(  # noqa: S603
             [
@@ -414,12 +468,16 @@ def _round(env, folder, *, processes: int, users: int, seconds: int) -> list[dic
             check=False,
             capture_output=True,
         )
+        stop.set()
+        if beside is not None:
+            beside.join()
         with open(f"{prefix}_stats.csv") as f:
             rows = list(csv.DictReader(f))
         signin = f"{prefix}_signin.json"
         took = json.load(open(signin)) if os.path.exists(signin) else None  # noqa: SIM115
-        return rows, took
+        return rows, took, (imported if beside is not None else None)
     finally:
+        stop.set()
         server.terminate()
         server.wait(timeout=30)
         log.close()
@@ -452,6 +510,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="Measured time per round, after sign-in")
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--prepared", default="", help="The data folder of an earlier run (its database too)")
+    parser.add_argument(
+        "--during-import", type=int, default=0, metavar="ROWS", help="Import a ROWS-row file in each round"
+    )
     args = parser.parse_args()
     users = [int(u) for u in args.users.split(",")]
     processes = [int(p) for p in args.processes.split(",")]
@@ -478,10 +539,18 @@ def main() -> None:
     prepared = "prepared earlier" if args.prepared else f"{args.people:,} people, prepared in"
     took = "" if args.prepared else f" {time.perf_counter() - started:.0f} s"
     print(f"{engine}, {prepared}{took}; data in {folder}")
+    files = _import_file(env, folder, args.during_import) if args.during_import else None
     for n in users:
         for p in processes:
-            rows, took = _round(env, folder, processes=p, users=n, seconds=args.seconds)
+            rows, took, imported = _round(
+                env, folder, processes=p, users=n, seconds=args.seconds, import_files=files
+            )
             print(_table(rows, processes=p, users=n), flush=True)
+            if imported is not None:
+                print(
+                    f"(during the round: {imported.get('loaded', 0)} imports of {args.during_import:,} rows "
+                    f"loaded, {imported.get('failed', 0)} failed {imported.get('error', '')})"
+                )
             print(
                 f"(all {n} signed in after {took['seconds']:.0f} s, {len(took['refused'])} second factors "
                 f"refused; then measured for {args.seconds} s)"
