@@ -370,7 +370,7 @@ def _wait_for(port: int, process, timeout: float = 180) -> None:
 def _import_file(env, folder: str, rows: int) -> tuple[str, str]:
     """A people file of `rows` rows and its mapping, for the import that runs beside a round."""
     code = "from offramp.analysis.synthetic import PEOPLE_MAPPING; print(PEOPLE_MAPPING, end='')"
-    mapping_text = _offramp("shell", "-c", code, env=env).stdout
+    mapping_text = _offramp("shell", "--no-imports", "-c", code, env=env).stdout
     people, mapping = os.path.join(folder, "import-people.csv"), os.path.join(folder, "import-people.toml")
     with open(people, "w") as out:
         out.write(
