@@ -136,6 +136,12 @@ def may_assign(actor: Acting) -> bool:
     return Role.CASE_SUPERVISOR in actor.roles and actor.has(Category.CASE_RECORD, Scope.PROGRAM)
 
 
+def may_override_consent(actor: Acting) -> bool:
+    """Only a case supervisor sends a service referral on without the participant's consent, with a
+    written reason (offramp/transitions); the override is audited."""
+    return Role.CASE_SUPERVISOR in actor.roles
+
+
 # Who reviews a decision that "needs review by" a role: the holders of that role. The protocols name
 # these (offramp.referrals.protocol.ROLES); "officer" is never a queue: the officer answers on the spot.
 REVIEWERS = frozenset({Role.SERGEANT, Role.PROJECT_MANAGER, Role.PROSECUTOR})

@@ -19,7 +19,7 @@ from offramp.access.actions import disclosure_record
 from offramp.access.audit import Action, audit_record
 from offramp.access.consent import consent_permits
 from offramp.access.models import AuditEntry, Consent
-from offramp.access.policy import Category, Scope, case_team_scope, may_assign
+from offramp.access.policy import Category, Scope, case_team_scope, may_assign, may_override_consent
 from offramp.access.rows import program_row
 from offramp.access.scope import Actor, acting, action
 from offramp.cases.actions import case_assign
@@ -27,7 +27,6 @@ from offramp.cases.models import Case, Goal, Status
 from offramp.cases.queries import case_for
 from offramp.directory.models import Organization, Service
 from offramp.programs.queries import active_case_manager
-from offramp.programs.roles import Role
 from offramp.transitions import lifecycle
 from offramp.transitions.models import CaseTransfer, ServiceReferral, TransitionChange
 
@@ -154,7 +153,7 @@ def _disclosure_gate(actor: Actor, referral: ServiceReferral, override_reason: s
     if not reason:
         message = ERR_NO_CONSENT.format(recipient=referral.provider_name)
         raise Refused(message, {**detail, "refused": "no_consent"})
-    if Role.CASE_SUPERVISOR not in actor.roles:
+    if not may_override_consent(actor):
         raise Refused(ERR_OVERRIDE_ROLE, {**detail, "refused": "override_role"})
     referral.override_reason, referral.override_by = reason, _user(actor)
     return {**detail, "override": True, "override_reason": reason}

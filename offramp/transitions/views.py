@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from offramp.access.policy import may_override_consent
 from offramp.cases.actions import OverSoftLimit
 from offramp.directory.queries import SearchFilter, search_options, service_search
-from offramp.programs.roles import Role
 from offramp.transitions import actions, forms, queries
 
 
@@ -56,7 +56,7 @@ def referral_new(request, case_id: int):
         "results": results,
         "chosen": chosen,
         "options": search_options(actor),
-        "supervisor": Role.CASE_SUPERVISOR in actor.roles,
+        "supervisor": may_override_consent(actor),
     }
     return render(request, "transitions/referral_new.html", context, status=400 if form.errors else 200)
 
@@ -92,7 +92,7 @@ def referral_update(request, case_id: int, referral_id: int):
         "referral": referral,
         "case": referral.case,
         "form": form,
-        "supervisor": Role.CASE_SUPERVISOR in actor.roles,
+        "supervisor": may_override_consent(actor),
     }
     return render(request, "transitions/referral_update.html", context, status=400 if form.errors else 200)
 
