@@ -301,8 +301,9 @@ SETTINGS_LIST = (
         "screening",
         "whole",
         None,
-        "Counts below this are suppressed on the equity audit and in the enrolment table, so no small "
-        "group can be singled out; never below the deployment's OFFRAMP_SMALL_CELL.",
+        "Counts below this are suppressed on the equity audit, in the enrolment table and in the "
+        "evaluation report, so no small group can be singled out; never below the deployment's "
+        "OFFRAMP_SMALL_CELL.",
         low=2,
         high=100,
         default_text="the deployment's OFFRAMP_SMALL_CELL (11 unless set)",
