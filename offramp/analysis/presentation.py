@@ -1,6 +1,10 @@
 """Turn a run's result (the engine's JSON) into what the report page shows: rounded numbers with
 human labels, methods in words, limitations. Shared by the web page and `offramp evaluate`, so both
-show the same report; the JSON download keeps every number exact."""
+show the same report; the JSON download keeps every number exact.
+
+Counts below the small-cell threshold read "fewer than k": the program's own threshold
+(`Program.small_cell`, never below the deployment's) where the report is of a program's run, the
+deployment's OFFRAMP_SMALL_CELL where it is not (a study run on files)."""
 
 from __future__ import annotations
 
@@ -65,10 +69,9 @@ def _fmt(est: Result | None, currency: str | None = None) -> Result:
     }
 
 
-def small(n: int | None) -> str:
+def small(n: int | None, k: int) -> str:
     if n is None:
         return ""
-    k = settings.SMALL_CELL  # the deployment's OFFRAMP_SMALL_CELL, read when the report is built
     return f"fewer than {k}" if 0 < n < k else f"{n:,}"
 
 
@@ -121,12 +124,12 @@ def _balance(rows: list[Result]) -> list[Result]:
     ]
 
 
-def _contrast(c: Result, labels: dict[str, str]) -> Result:
+def _contrast(c: Result, labels: dict[str, str], k: int) -> Result:
     outcomes = [
         {
             "estimates": [_fmt(o.get("unadjusted")), _fmt(o.get("regression")), _fmt(o.get("design"))],
             "label": o["label"],
-            "n_known": small(o.get("n_known")),
+            "n_known": small(o.get("n_known"), k),
             "design": _fmt(o.get("design")),
             "regression": _fmt(o.get("regression")),
         }
@@ -139,8 +142,8 @@ def _contrast(c: Result, labels: dict[str, str]) -> Result:
     subgroups = [
         {
             "label": s.get("label", f"{s['variable']}: {s['level']}"),
-            "n_intervention": small(s["n_intervention"]),
-            "n_comparison": small(s["n_comparison"]),
+            "n_intervention": small(s["n_intervention"], k),
+            "n_comparison": small(s["n_comparison"], k),
             "estimate": _fmt(s["estimate"]),
         }
         for s in c["subgroups"]
@@ -200,7 +203,9 @@ def _head_to_head(h: Result | None, labels: dict[str, str]) -> Result | None:
     }
 
 
-def report_context(result: Result) -> Result:
+def report_context(result: Result, *, small_cell: int | None = None) -> Result:
+    """small_cell: the program's threshold (`Program.small_cell`); None, the deployment's."""
+    k = int(settings.SMALL_CELL) if small_cell is None else int(small_cell)
     labels = {a["name"]: a["label"] for a in result["study"].get("arms", [])}
     data = dict(result["data"])
     data["people_by_arm"] = {labels.get(k, k): f"{v:,}" for k, v in data.get("people_by_arm", {}).items()}
@@ -212,10 +217,10 @@ def report_context(result: Result) -> Result:
         "study": result["study"],
         "data": data,
         "provenance": provenance,
-        "contrasts": [_contrast(c, labels) for c in result["contrasts"]],
+        "contrasts": [_contrast(c, labels, k) for c in result["contrasts"]],
         "head_to_head": _head_to_head(result.get("head_to_head"), labels),
-        "limitations": [line.format(small_cell=settings.SMALL_CELL) for line in LIMITATIONS],
-        "small_cell": settings.SMALL_CELL,
+        "limitations": [line.format(small_cell=k) for line in LIMITATIONS],
+        "small_cell": k,
         "level": f"{result['study'].get('confidence', 0.95):.0%}",
     }
 

@@ -60,7 +60,8 @@ def run_report(request, run_id: int):
     run = queries.run_get(request.actor, run_id)
     if run.status != StudyRun.Status.SUCCEEDED:
         return render(request, "analysis/run_pending.html", {"run": run})
-    return render(request, "analysis/report.html", {"run": run, **report_context(run.result)})
+    context = report_context(run.result, small_cell=request.actor.program.small_cell)
+    return render(request, "analysis/report.html", {"run": run, **context})
 
 
 @require_GET

@@ -21,6 +21,7 @@ from django.utils import timezone
 from offramp.access.scope import Actor, trusted
 from offramp.cases.actions import case_intake_complete, case_intake_lapse
 from offramp.cases.models import Case, Status
+from offramp.cases.wording import status_labels
 from offramp.notifications.actions import notification_send
 from offramp.notifications.models import Notification
 from offramp.programs.models import Membership, Program
@@ -89,7 +90,7 @@ def intake_complete(*, actor: Actor, case_id: int, at: dt.datetime | None = None
     return case
 
 
-def prosecutor_facts(case: Case) -> dict[str, str]:
+def prosecutor_facts(case: Case, program: Program) -> dict[str, str]:
     """Everything a liaison prosecutor's notice may say: the referral and case status and dates."""
     referral = case.referral
     return {
@@ -98,13 +99,13 @@ def prosecutor_facts(case: Case) -> dict[str, str]:
         "Referred": _date(referral.referred_at) if referral else "",
         "Intake due": f"{case.intake_due:%b %-d, %Y}" if case.intake_due else "",
         "Intake completed": _date(case.intake_completed_at) if case.intake_completed_at else "not completed",
-        "Case status": case.get_status_display(),
+        "Case status": status_labels(program)[case.status],
         "Status since": _date(case.status_changed_at),
     }
 
 
 def _tell_prosecutors(actor: Actor, case: Case, kind: str, now: dt.datetime) -> None:
-    facts = prosecutor_facts(case)
+    facts = prosecutor_facts(case, actor.program)
     incident = facts["Incident number"] or f"case {case.pk}"
     title = {
         Notification.Kind.INTAKE_LAPSED: f"Intake not completed in time: incident {incident}",

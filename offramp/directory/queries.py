@@ -32,6 +32,7 @@ from offramp.directory.models import (
 OPEN_STATUSES = ("active", "temporarily closed")
 RESULT_LIMIT = 50
 DEFAULT_MILES = 5.0
+AREA = "area:"  # the key prefix of a program area among the places to search near
 DAYS = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
 
 
@@ -85,8 +86,9 @@ def search_options(actor: Actor) -> dict:
 
 
 def search_places(actor: Actor) -> dict[str, tuple[str, float, float]]:
-    """Places to search near, by name, from the directory's own addresses: each town and postal code
-    (at the middle of its locations) and each location. key -> (label, latitude, longitude). Two queries."""
+    """Places to search near, by name: the program's own areas (the `areas` setting: precincts, beats,
+    neighbourhoods), then from the directory's own addresses each town and postal code (at the middle
+    of its locations) and each location. key -> (label, latitude, longitude). Two queries."""
     _require_staff(actor)
     points = {
         str(lid): (name, lat, lon)
@@ -112,6 +114,10 @@ def search_places(actor: Actor) -> dict[str, tuple[str, float, float]]:
         return sum(p[1] for p in found) / len(found), sum(p[2] for p in found) / len(found)
 
     places: dict[str, tuple[str, float, float]] = {}
+    for name, (lat, lon) in sorted(
+        actor.program.setting("areas").items(), key=lambda item: item[0].casefold()
+    ):
+        places[f"{AREA}{name}"] = (name, lat, lon)
     for town in sorted(towns):
         places[f"town:{town}"] = (town, *middle(towns[town]))
     for code in sorted(codes):

@@ -25,6 +25,7 @@ from offramp.access.policy import Category, Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
 from offramp.analysis.models import ImportBatch, LegalEvent, SubjectLink
 from offramp.cases.models import OPEN_STATUSES, Case
+from offramp.cases.wording import status_labels
 from offramp.legal.models import LegalStatement, ProsecutorNote
 
 LIST_LIMIT = 25  # newest first; each row a prosecutor sees is a disclosure, so the page stays short
@@ -104,11 +105,12 @@ def legal_cases_for(actor: Actor) -> tuple[list[Row], int]:
         total = cases.count()
         shown = list(cases.order_by("-opened_at", "-id")[:LIST_LIMIT])
         labels = dict(ProsecutorNote._meta.get_field("decision").choices)
+        statuses = status_labels(actor.program)
         rows = [
             Row(
                 c.pk,
                 c.person.display_name if identity is None or c.person_id in identity else "A participant",
-                c.get_status_display(),
+                statuses[c.status],
                 c.opened_at.date(),
                 labels.get(c.decision or "", ""),
             )

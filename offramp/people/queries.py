@@ -13,6 +13,7 @@ from offramp.access.models import AuditEntry, Consent
 from offramp.access.policy import CONSENT_GATED, Category, Scope, case_team_scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case
+from offramp.cases.wording import status_labels
 from offramp.people.models import Alias, LinkSuggestion, Person, PersonLink
 from offramp.people.throttle import LOOKUP_VIEW, lookups_exhausted, too_many_message
 
@@ -142,17 +143,21 @@ def status_lookup(
     if not actor.has(Category.CASE_RECORD, Scope.OWN) and not actor.has(Category.LEGAL):
         # Officers: the fact of participation, nothing more, and once however many cases match.
         return [StatusAnswer(active=True)] if cases else []
-    return [_answer(case, case.pk in own_case_ids, consents and consents[case.person_id]) for case in cases]
+    labels = status_labels(actor.program)
+    return [
+        _answer(case, labels, may_open=case.pk in own_case_ids, consent=consents and consents[case.person_id])
+        for case in cases
+    ]
 
 
-def _answer(case: Case, may_open: bool, consent=None) -> StatusAnswer:
+def _answer(case: Case, labels: dict[str, str], *, may_open: bool, consent=None) -> StatusAnswer:
     return StatusAnswer(
         notice=REDISCLOSURE_NOTICE if consent else None,
         consent_scope=consent_scope(consent) if consent else None,
         active=True,
         name=case.person.display_name,
         date_of_birth=case.person.date_of_birth,
-        status_label=case.get_status_display(),
+        status_label=labels[case.status],
         opened_at=case.opened_at,
         intake_completed_at=case.intake_completed_at,
         status_changed_at=case.status_changed_at,

@@ -16,6 +16,7 @@ from offramp.access.audit import Action, audit_record
 from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
 from offramp.cases.models import OPEN_STATUSES, Case
+from offramp.cases.wording import status_labels
 from offramp.people import names
 from offramp.people.models import Alias, Person
 
@@ -99,6 +100,7 @@ def participant_search(actor: Actor, text: str) -> Results:
             cases.select_related("person", "case_manager").order_by("-opened_at")[: RESULT_LIMIT * 4]
         )
     seen_people = set()
+    labels = status_labels(actor.program)  # the program's own wording
     for case in cases:
         mine = scope == Scope.PROGRAM or case.case_manager_id == actor.user_id
         if not mine:
@@ -114,7 +116,7 @@ def participant_search(actor: Actor, text: str) -> Results:
                 case_id=case.pk,
                 name=case.person.display_name,
                 date_of_birth=case.person.date_of_birth,
-                status=case.get_status_display(),
+                status=labels[case.status],
                 case_manager=str(case.case_manager) if case.case_manager else "Unassigned",
                 also_known_as=_legal_if_different(case.person),
             )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from offramp.programs.areas import areas_parse, areas_text
 from offramp.programs.wording import check_wording
 
 GROUPS = (
@@ -67,7 +68,7 @@ class Setting:
     key: str
     label: str
     group: str
-    kind: str  # whole | text | days | shifts | pairs | labels | questions (not on the settings page)
+    kind: str  # whole | text | days | shifts | pairs | labels | areas | questions (not on the page)
     default: object
     help: str
     low: int | None = None
@@ -87,6 +88,8 @@ class Setting:
             return ""
         if self.kind == "days":
             return ", ".join(str(d) for d in value)
+        if self.kind == "areas":
+            return areas_text(value)
         if self.kind in ("shifts", "pairs", "labels"):
             return "\n".join(f"{name} = {v}" for name, v in value.items())
         return str(value)
@@ -110,6 +113,8 @@ class Setting:
             return "one line each: dimension = group; dimensions: " + ", ".join(self.names)
         if self.kind == "labels":
             return "one line each: name = wording, names: " + ", ".join(self.names) + "; no failure words"
+        if self.kind == "areas":
+            return "one line each: name = latitude, longitude; names up to 64 characters, each once"
         return "a question set per domain, checked by cases/questions.py"
 
     @property
@@ -194,6 +199,10 @@ def _labels(setting: Setting, text: str) -> dict[str, str]:
     return labels
 
 
+def _areas(setting: Setting, text: str) -> dict[str, list[float]]:
+    return areas_parse(setting.label, _lines(setting, text))
+
+
 PARSERS = {
     "whole": _whole,
     "text": _text,
@@ -201,6 +210,7 @@ PARSERS = {
     "shifts": _shifts,
     "pairs": _pairs,
     "labels": _labels,
+    "areas": _areas,
 }
 
 SETTINGS_LIST = (
@@ -266,6 +276,16 @@ SETTINGS_LIST = (
         high=40,
     ),
     Setting(
+        "areas",
+        "Program areas (name = latitude, longitude)",
+        "intake",
+        "areas",
+        {},
+        "One line per precinct, beat or neighbourhood the program works in, at its middle, e.g. "
+        "North precinct = 47.70, -122.33. The service directory's Near search offers each by name.",
+        default_text="none",
+    ),
+    Setting(
         "in_the_wind_days",
         "No recent contact after (days)",
         "case_work",
@@ -301,8 +321,9 @@ SETTINGS_LIST = (
         "screening",
         "whole",
         None,
-        "Counts below this are suppressed on the equity audit and in the enrolment table, so no small "
-        "group can be singled out; never below the deployment's OFFRAMP_SMALL_CELL.",
+        "Counts below this are suppressed on the equity audit, in the enrolment table and in the "
+        "evaluation report, so no small group can be singled out; never below the deployment's "
+        "OFFRAMP_SMALL_CELL.",
         low=2,
         high=100,
         default_text="the deployment's OFFRAMP_SMALL_CELL (11 unless set)",

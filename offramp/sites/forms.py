@@ -6,7 +6,7 @@ from offramp.cases import questions
 from offramp.formbounds import PlausibleForm, bound_field
 from offramp.programs import configuration
 
-MULTILINE = ("shifts", "pairs", "labels")
+MULTILINE = ("shifts", "pairs", "labels", "areas")
 
 
 class ProgramSettingsForm(PlausibleForm):

@@ -28,6 +28,7 @@ from offramp.access.policy import Category, Scope
 from offramp.access.scope import Actor, trusted
 from offramp.accounts.models import User
 from offramp.cases.models import OPEN_STATUSES, Case, Status
+from offramp.cases.wording import status_labels
 from offramp.legal.models import ProsecutorNote
 from offramp.programs.models import Program
 from offramp.programs.roles import Role
@@ -85,6 +86,7 @@ class Seer:
                     for person_id, consent in covering.items():
                         found.setdefault(person_id, consent)
         self.disclosed: dict[int, set] = {}  # person id -> categories shown under consent
+        self.status_labels = status_labels(actor.program)  # the program's own wording
 
     def participant(self, case: Case, flag: str) -> Participant | None:
         actor = self.actor
@@ -92,7 +94,7 @@ class Seer:
             return Participant(
                 full=True,
                 name=case.person.display_name,
-                status_label=case.get_status_display(),
+                status_label=self.status_labels[case.status],
                 case_id=case.pk,
                 case_manager=str(case.case_manager) if case.case_manager else None,
             )
@@ -114,7 +116,7 @@ class Seer:
         return Participant(
             full=False,
             name=case.person.display_name if named else None,
-            status_label=case.get_status_display(),
+            status_label=self.status_labels[case.status],
         )
 
     def record_disclosures(self, description: str) -> None:

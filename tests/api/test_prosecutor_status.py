@@ -53,3 +53,16 @@ def test_another_programs_token_learns_nothing(world, issue, call):
         "post", "participant-status", token, json={"last_name": "Lopez", "date_of_birth": "1980-05-17"}
     )
     assert answer.json() == {"matches": []}
+
+
+def test_the_status_reads_in_the_programs_own_wording(world, issue, call):
+    world.program.configuration = {
+        **(world.program.configuration or {}),
+        "status_labels": {"active": "Engaged"},
+    }
+    world.program.save(update_fields=["configuration"])
+    token = issue(scopes.PROSECUTOR_STATUS)
+    answer = call(
+        "post", "participant-status", token, json={"last_name": "Lopez", "date_of_birth": "1980-05-17"}
+    ).json()
+    assert [m["status"] for m in answer["matches"]] == ["Engaged"]

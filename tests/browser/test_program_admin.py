@@ -1,6 +1,6 @@
-"""A project manager changes the caseload limits and the intake window on a page and the next referral
-follows them; a host administrator creates a second program; a person in both switches between them,
-and each sees only their program."""
+"""A project manager changes the caseload limits, the intake window and the on-call rota on the pages and
+the next referral follows them; a host administrator creates a second program; a person in both switches
+between them, and each sees only their program."""
 
 import datetime as dt
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from offramp.access.roles import Role
 from offramp.accounts.mfa import demo_totp_enrol
 from offramp.programs.models import Membership, Program
+from offramp.programs.rota import WEEKDAYS
 from offramp.referrals.actions import protocol_publish_example
 from tests.browser.pages import heading, sign_in, submit, visit
 from tests.conftest import PASSWORD, make_case, make_user
@@ -50,7 +51,10 @@ def refer(page):
 def test_the_next_referral_follows_the_settings_changed_on_the_page(browser_world, page):
     world = browser_world
     protocol_publish_example(program=world.program, name="seattle")
-    make_case(world.program, manager=world.users[Role.CASE_MANAGER], first="Full", last="Load")
+    manager = world.users[Role.CASE_MANAGER]
+    make_case(
+        world.program, manager=manager, first="Full", last="Load"
+    )  # casemanager holds two, secondcm one
 
     sign_in(page, world.users[Role.PROJECT_MANAGER].username, PASSWORD)
     submit(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Program settings"))
@@ -65,16 +69,42 @@ def test_the_next_referral_follows_the_settings_changed_on_the_page(browser_worl
     submit(page, page.get_by_role("button", name="Save the settings"))
     assert page.get_by_text("Saved: Caseload warning limit, Caseload hard limit").is_visible()
     assert page.get_by_label("Intake window (days)").input_value() == "10"
+
+    # The rota: today, the whole day, the case manager who holds more cases (so the rota, not the
+    # fewest open cases, decides). A shift with no weekday is refused and adds nothing.
+    submit(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Today"))
+    submit(page, page.get_by_role("link", name="On-call rota"))
+    assert heading(page) == "On-call rota"
+    page.get_by_label("Case manager").select_option(label=str(manager))
+    submit(page, page.get_by_role("button", name="Add to the rota"))
+    assert page.get_by_text("Choose the weekday of the shift.").is_visible()
+    assert page.get_by_text("No shifts yet.").is_visible()
+    today = timezone.localtime(timezone.now(), world.program.zone)
+    page.get_by_label("Case manager").select_option(label=str(manager))
+    page.get_by_label("Weekday").select_option(label=WEEKDAYS[today.weekday()])
+    page.get_by_label("From").select_option(label="00:00")
+    page.get_by_label("Until").select_option(label="00:00 (midnight)")
+    submit(page, page.get_by_role("button", name="Add to the rota"))
+    assert page.get_by_text(f"{WEEKDAYS[today.weekday()]} 00:00 to 00:00", exact=True).is_visible()
+    assert str(manager) in page.get_by_role("status").inner_text()  # on call now
     sign_out(page)
 
     sign_in(page, world.users[Role.OFFICER].username, PASSWORD)
     refer(page)
     card = page.locator("main").inner_text()
-    due = timezone.localdate(timezone.now(), timezone=world.program.zone) + dt.timedelta(days=10)
+    due = today.date() + dt.timedelta(days=10)
     assert f"{due:%b} {due.day}, {due.year}" in card  # the ten-day window, not the protocol's thirty
     assert "LEAD office, 200 Harbor Way" in card
-    # No rota: the case manager with the fewest open cases takes it (casemanager holds two).
-    assert "Secondcm" in card
+    assert str(manager) in card and "Secondcm" not in card  # the one on call, not the fewest open cases
+    sign_out(page)
+
+    # The overview counts the new case against the new limit of two: the case manager now holds three.
+    sign_in(page, world.users[Role.PROJECT_MANAGER].username, PASSWORD)
+    submit(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Program overview"))
+    over = page.locator(".stats li", has_text="Over the limit of 2")
+    assert over.locator(".stat__n").inner_text() == "1"
+    row = page.get_by_role("row", name=str(manager))
+    assert row.locator("td.over").inner_text() == "3"
 
 
 def test_a_host_creates_a_second_program_and_a_person_in_both_switches(browser_world, page):

@@ -1,6 +1,8 @@
 """Issue 13's day at 390 px: the officer refers a new person; the signed-in on-call case manager sees the
-hand-off on their Today page and records arrival, intake, a goal and a contact; a reassignment reaches
-the new case manager; the officer reopens the card; the prosecutor's lookup follows consent."""
+hand-off on their Today page and records arrival, intake, a goal and a contact; a second referral whose
+records check was not done needs a sergeant's review: the sergeant approves it from the review queue and
+the case manager takes that hand-off too; a reassignment reaches the new case manager; the officer
+reopens the card; the prosecutor's lookup follows consent."""
 
 import pytest
 
@@ -103,6 +105,39 @@ def test_a_whole_day_from_the_first_call_to_the_reassignment(browser_world, page
         visit(manager, "/today/")
         assert "Tobias Marsh" not in section(manager, "handoffs-heading").inner_text()
 
+        # A second referral, the records check not done: Seattle's protocol sends it to a sergeant.
+        _refer_for_review(page)
+        assert str(users[Role.CASE_MANAGER]) in page.locator("article.handoff").inner_text()
+        sergeant = phone(chromium, live_server, opened)
+        sign_in(sergeant, users[Role.SERGEANT].username, PASSWORD)
+        if sergeant.get_by_role("button", name="Menu").count():
+            sergeant.get_by_role("button", name="Menu").click()
+        submit(sergeant, sergeant.locator("#main-nav").get_by_role("link", name="Review queue"))
+        assert heading(sergeant) == "Review queue"
+        assert_fits_a_phone(sergeant)
+        card = sergeant.locator("li.review", has_text="incident 26-555002")
+        assert card.get_by_text("Needs review by a sergeant").is_visible()
+        assert card.get_by_text("To check:").first.is_visible()
+        assert "Vance" not in sergeant.locator("main").inner_text()  # the incident, never the person
+        card.get_by_label("Approve").check()
+        card.get_by_label("Reason").fill("Records check done: nothing found.")
+        submit(sergeant, card.get_by_role("button", name="Record the decision"))
+        assert sergeant.get_by_text(
+            "Referral approved; the officer and the case manager are told."
+        ).is_visible()
+        assert sergeant.get_by_text("Nothing is waiting for your review.").is_visible()
+
+        # The case manager is told of the approval and takes the hand-off from the Today page.
+        visit(manager, "/notifications/")
+        assert manager.get_by_text("Referral approved by a sergeant: Arrest diversion 26-555002").is_visible()
+        visit(manager, "/today/")
+        handoffs = section(manager, "handoffs-heading")
+        assert "Rosa Vance" in handoffs.inner_text()
+        submit(manager, handoffs.get_by_role("link", name="Open the hand-off"))
+        submit(manager, manager.get_by_role("button", name="I am with the person now"))
+        assert manager.get_by_text("within the 30-minute target").is_visible()
+        assert_fits_a_phone(manager)
+
         # The supervisor reassigns the case; the new case manager is told at once.
         with trusted("tests"):
             case = Case.objects.get(program=browser_world.program, person__legal_last_name="Marsh")
@@ -142,6 +177,35 @@ def test_a_whole_day_from_the_first_call_to_the_reassignment(browser_world, page
     finally:
         for context in opened:
             context.close()
+
+
+def _refer_for_review(page):
+    """The officer, signed in, refers a second person with the violent-history records check not done:
+    the decision needs a sergeant's review, and the officer may divert now."""
+    visit(page, "/referrals/")
+    submit(page, page.get_by_role("link", name="New referral"))
+    page.get_by_label("Last name").fill("Vance")
+    page.get_by_label("First name").fill("Rosa")
+    page.get_by_label("Date of birth").fill("1991-06-09")
+    submit(page, page.get_by_role("button", name="Next"))
+    page.get_by_label("Arrest diversion").check()
+    page.get_by_label("Offence").select_option("RCW 69.50.4013")
+    submit(page, page.get_by_role("button", name="Next"))
+    page.get_by_label("Incident number").fill("26-555002")
+    page.get_by_label("Quantity (grams)").fill("1.2")
+    page.get_by_label("Substance").select_option("methamphetamine")
+    page.get_by_label("Where are you?").fill("Pier 4")
+    for question, answer in (
+        ("Does the activity exploit minors or other people?", "No"),
+        ("Is the person amenable to participating?", "Yes"),
+    ):
+        page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+    page.get_by_role("group", name="Records check: Murder, arson").get_by_label("Not checked").check()
+    submit(page, page.get_by_role("button", name="Check eligibility"))
+    assert page.locator(".decision").inner_text().strip() == "Needs review by a sergeant"
+    assert page.get_by_text("You may divert now; a sergeant confirms the open points below.").is_visible()
+    submit(page, page.get_by_role("button", name="Divert and call the case manager"))
+    assert heading(page) == "Hand-off card"
 
 
 def _case_managers(world):

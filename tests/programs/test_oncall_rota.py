@@ -161,7 +161,9 @@ def test_case_managers_sort_by_name_as_people_read_it(world, login):
 
 
 def test_another_programs_shift_is_not_found_and_the_refusal_is_audited(world, login):
-    theirs = OnCallShift.objects.create(program=world.other_program, user=world.outsider, weekday=1, start_hour=8)
+    theirs = OnCallShift.objects.create(
+        program=world.other_program, user=world.outsider, weekday=1, start_hour=8
+    )
     client = login(world.users[Role.CASE_SUPERVISOR])
     assert client.post(reverse("cases:oncall_remove", args=[theirs.pk])).status_code == 404
     assert OnCallShift.objects.filter(pk=theirs.pk).exists()

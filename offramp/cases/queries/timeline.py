@@ -11,6 +11,7 @@ from offramp.access.scope import Actor, trusted
 from offramp.cases import outcomes
 from offramp.cases.models import OPEN_STATUSES, Case, Contact, Goal, OutcomeSnapshot, StatusChange
 from offramp.cases.queries.scope import case_or_404
+from offramp.cases.wording import status_labels
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def timeline(actor: Actor, case_id: int) -> TimelineView:
             goals = goals.exclude(area=Goal.Area.SUBSTANCE_USE)
         goals = list(goals)
 
+    labels = status_labels(actor.program)
+
     def local(at):
         return timezone.localtime(at, zone)
 
@@ -95,8 +98,7 @@ def timeline(actor: Actor, case_id: int) -> TimelineView:
         for r in referrals
     ]
     events += [
-        Event(local(s.at).date(), s.at, "status", f"Status: {s.get_to_status_display()}", s.reason)
-        for s in changes
+        Event(local(s.at).date(), s.at, "status", f"Status: {labels[s.to_status]}", s.reason) for s in changes
     ]
     events += [
         Event(

@@ -81,7 +81,8 @@ class Command(BaseCommand):
             result = self._from_files(parsed, people, events, bar)
         else:
             result = self._from_program(Path(study).read_text(), parsed.name, prog, bar)
-        html, data = write_report(result, folder)
+        # The program's own small-cell threshold for a program's run; the deployment's for files.
+        html, data = write_report(result, folder, small_cell=prog.small_cell if prog else None)
         self.stdout.write(summary_text(result))
         self.stdout.write(f"Wrote {html} and {data}")
 
