@@ -45,6 +45,8 @@ def describe(shift: Shift) -> str:
     if shift.fallback:
         return "Fallback: whenever no one else is on call"
     day = WEEKDAYS[shift.weekday]
+    if (shift.start_hour, shift.end_hour) == (0, 24):
+        return f"{day}, all day"
     return f"{day} {shift.start_hour:02d}:00 to {shift.end_hour % 24:02d}:00" + (
         " (overnight)" if shift.end_hour <= shift.start_hour else ""
     )

@@ -33,6 +33,17 @@ def test_it_covers_day_and_overnight_shifts():
     assert not rota.covers(day, dt.datetime(2026, 12, 2, 17, 0, tzinfo=DENVER))  # the end hour is outside
 
 
+def test_each_shift_reads_as_its_hours():
+    assert (
+        rota.describe(rota.Shift(user_id=1, weekday=2, start_hour=8, end_hour=17))
+        == "Wednesday 08:00 to 17:00"
+    )
+    assert rota.describe(rota.Shift(user_id=1, weekday=2, start_hour=22, end_hour=6)) == (
+        "Wednesday 22:00 to 06:00 (overnight)"
+    )
+    assert rota.describe(rota.Shift(user_id=1, weekday=2, start_hour=0, end_hour=24)) == "Wednesday, all day"
+
+
 def test_it_answers_the_fallback_only_when_no_shift_covers_the_time():
     shifts = [
         rota.Shift(user_id=1, weekday=2, start_hour=8, end_hour=17),
