@@ -59,6 +59,7 @@ DEMO_ACCOUNTS = {
     Role.CASE_SUPERVISOR: ("supervisor", "Lee", "Park"),
     Role.PROJECT_MANAGER: ("projectmanager", "Morgan", "Tsosie"),
     Role.PROSECUTOR: ("prosecutor", "Avery", "Lindqvist"),
+    Role.PUBLIC_DEFENDER: ("defender", "Quinn", "Abernathy"),
     Role.EVALUATOR: ("evaluator", "Jordan", "Whitfield"),
     Role.SYSTEM_ADMIN: ("admin", "Casey", "Nakamura"),
 }
@@ -149,6 +150,7 @@ def _staff(program, agencies, people):
         Role.CASE_SUPERVISOR: agencies[Agency.Kind.PROVIDER],
         Role.PROJECT_MANAGER: agencies[Agency.Kind.PUBLIC_DEFENDER],
         Role.PROSECUTOR: agencies[Agency.Kind.PROSECUTOR],
+        Role.PUBLIC_DEFENDER: agencies[Agency.Kind.PUBLIC_DEFENDER],
     }
     wanted = [(role, *account) for role, account in DEMO_ACCOUNTS.items()]
     n_officers = min(max(people // 60, 6), 400)
