@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0006_case_last_contact'),
         ('legal', '0001_initial'),
-        ('programs', '0005_alter_membership_role'),
+        ('programs', '0005_public_defender_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
