@@ -1,6 +1,7 @@
 """Legal coordination: what the case manager writes for the liaison prosecutor and the public
-defender, what the prosecutor notes and decides, and the defender's own short notes. Never case notes: the prosecutor reads only what is written for them.
-Both are append-only: a changed statement is a new row, so what was shown when stays known.
+defender, what the prosecutor notes and decides, and the defender's own short notes. Never case
+notes: the prosecutor and the defender read only what is written for them. All are append-only: a
+changed statement is a new row, so what was shown when stays known.
 """
 
 from django.conf import settings

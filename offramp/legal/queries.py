@@ -238,7 +238,9 @@ def legal_case_get(actor: Actor, case_id: int) -> LegalView:
         if access.consent is not None:
             categories = [Category.STATUS, Category.LEGAL] + ([Category.IDENTITY] if access.named else [])
             described = SHOWN_DEFENDER if defender else SHOWN
-            disclosure_record(actor=actor, consent=access.consent, description=described, categories=categories)
+            disclosure_record(
+                actor=actor, consent=access.consent, description=described, categories=categories
+            )
     audit_record(
         actor=actor,
         action=Action.READ,

@@ -40,7 +40,9 @@ def statement_write(request, case_id: int):
         actions.legal_statement_write(actor=request.actor, case_id=case_id, text=request.POST.get("text", ""))
     except ValueError as error:
         return _page(request, case_id, error=str(error), status=400)
-    messages.success(request, "Statement saved: the liaison prosecutor and the public defender read this one.")
+    messages.success(
+        request, "Statement saved: the liaison prosecutor and the public defender read this one."
+    )
     return redirect("legal:case", case_id=case_id)
 
 

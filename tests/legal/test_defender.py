@@ -45,7 +45,7 @@ def consented(world):
 def test_the_defenders_row_of_the_matrix_is_legal_coordination_only_and_consent_gated():
     row = {category: MATRIX[category][Role.PUBLIC_DEFENDER] for category in Category.ALL}
     assert row == {
-        **{category: Scope.NONE for category in Category.ALL},
+        **dict.fromkeys(Category.ALL, Scope.NONE),
         Category.IDENTITY: Scope.LIMITED,
         Category.LEGAL: Scope.LIMITED,
     }
