@@ -31,6 +31,7 @@ def test_it_prepares_the_demo_and_prints_a_login_per_role(tmp_path):
         "supervisor",
         "projectmanager",
         "prosecutor",
+        "defender",
         "evaluator",
         "admin",
     ):

@@ -113,6 +113,7 @@ class Consent(ProgramScoped):
 
     class Recipient(models.TextChoices):
         PROSECUTOR = "prosecutor", "Liaison prosecutor's office"
+        PUBLIC_DEFENDER = "public_defender", "Public defender's office"
         POLICE = "police", "Referring police agency"
         PROVIDER = "provider", "Service provider"
         HMIS = "hmis", "HMIS lead agency"

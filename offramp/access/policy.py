@@ -57,33 +57,42 @@ _ROLES = (
     Role.CASE_SUPERVISOR,
     Role.PROJECT_MANAGER,
     Role.PROSECUTOR,
+    Role.PUBLIC_DEFENDER,
     Role.EVALUATOR,
     Role.SYSTEM_ADMIN,
 )
 
 # Columns follow _ROLES: officer, sergeant, case manager, supervisor, project manager, prosecutor,
-# evaluator, admin. A sergeant sees what an officer sees; the review queue is theirs besides.
+# public defender, evaluator, admin. A sergeant sees what an officer sees; the review queue is theirs
+# besides. The public defender mirrors the prosecutor in legal coordination, without the lookup.
 _TABLE = {
-    Category.STATUS: (L, L, P, P, P, L, N, N),
-    Category.OWN_REFERRALS: (O, O, O, O, O, N, N, N),
-    Category.IDENTITY: (L, L, O, P, P, L, N, N),
-    Category.CASE_RECORD: (N, N, O, P, P, N, N, N),
-    Category.NOTES: (N, N, O, P, N, N, N, N),
-    Category.PART2: (N, N, O, P, N, N, N, N),
-    Category.LEGAL: (N, N, O, P, P, L, N, N),
-    Category.DEIDENTIFIED: (N, N, N, N, P, N, P, N),
-    Category.PROGRAM_CONFIG: (N, N, N, N, P, N, N, P),
-    Category.USERS: (N, N, N, N, N, N, N, P),
-    Category.AUDIT: (N, N, N, P, P, N, N, P),
+    Category.STATUS: (L, L, P, P, P, L, N, N, N),
+    Category.OWN_REFERRALS: (O, O, O, O, O, N, N, N, N),
+    Category.IDENTITY: (L, L, O, P, P, L, L, N, N),
+    Category.CASE_RECORD: (N, N, O, P, P, N, N, N, N),
+    Category.NOTES: (N, N, O, P, N, N, N, N, N),
+    Category.PART2: (N, N, O, P, N, N, N, N, N),
+    Category.LEGAL: (N, N, O, P, P, L, L, N, N),
+    Category.DEIDENTIFIED: (N, N, N, N, P, N, N, P, N),
+    Category.PROGRAM_CONFIG: (N, N, N, N, P, N, N, N, P),
+    Category.USERS: (N, N, N, N, N, N, N, N, P),
+    Category.AUDIT: (N, N, N, P, P, N, N, N, P),
 }
 
 MATRIX: dict[str, dict[str, Scope]] = {
     category: dict(zip(_ROLES, row, strict=True)) for category, row in _TABLE.items()
 }
 
-# Disclosures to the prosecutor are consent-gated (42 CFR Part 2): even a LIMITED
-# status answer needs an active consent naming the prosecutor.
-CONSENT_GATED = {(Role.PROSECUTOR, Category.STATUS), (Role.PROSECUTOR, Category.IDENTITY)}
+# Disclosures to the prosecutor and the public defender are consent-gated (42 CFR Part 2): even a
+# LIMITED status answer needs an active consent naming the prosecutor's office; the public defender's
+# legal coordination (and a name in it) needs one naming the public defender's office. The defender
+# has no participant lookup (status: no) and sees status and dates only inside legal coordination.
+CONSENT_GATED = {
+    (Role.PROSECUTOR, Category.STATUS),
+    (Role.PROSECUTOR, Category.IDENTITY),
+    (Role.PUBLIC_DEFENDER, Category.IDENTITY),
+    (Role.PUBLIC_DEFENDER, Category.LEGAL),
+}
 
 
 def scope_of(roles: Iterable[str], category: str) -> Scope:

@@ -23,7 +23,7 @@ Reading and checking the file is `offramp.files` (`mapping_from_toml`, `read_tab
 
 from __future__ import annotations
 
-from offramp.evaluation.study import EVENT_KINDS
+from offramp.evaluation.study import RECORD_KINDS
 from offramp.files.mapping import ColumnMapping, Field, Schema, mapping_from_toml
 
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -69,8 +69,8 @@ EVENTS = Schema(
             "kind",
             "choice",
             required=True,
-            choices=EVENT_KINDS,
-            describe=f"an event kind ({', '.join(EVENT_KINDS)})",
+            choices=RECORD_KINDS,
+            describe=f"an event kind ({', '.join(RECORD_KINDS)})",
         ),
         Field("days", "int", low=0, high=MAX_DAYS),
         Field("index_related", "bool"),

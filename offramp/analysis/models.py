@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from offramp.access.models import ProgramScoped
-from offramp.evaluation.study import EVENT_KINDS
+from offramp.evaluation.study import RECORD_KINDS
 
 
 class ImportBatch(ProgramScoped):
@@ -77,9 +77,10 @@ class Subject(ProgramScoped):
 
 
 class LegalEvent(ProgramScoped):
-    """An arrest, booking, charge, jail stay or prison sentence of a subject."""
+    """An arrest, booking, charge, jail stay or prison sentence of a subject; or a warrant or court case
+    opened or closed (legal coordination shows what is open; studies never count them)."""
 
-    Kind = models.TextChoices("Kind", [(k, k.replace("_", " ").capitalize()) for k in EVENT_KINDS])
+    Kind = models.TextChoices("Kind", [(k, k.replace("_", " ").capitalize()) for k in RECORD_KINDS])
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="events")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="events")

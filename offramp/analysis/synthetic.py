@@ -71,8 +71,13 @@ FELONY = "charge_felony"
 MISDEMEANOR = "charge_misdemeanor"
 JAIL = "jail_stay"
 PRISON = "prison"
+WARRANT = "warrant_issued"
+WARRANT_CLEARED = "warrant_cleared"
+CASE_FILED = "case_filed"
+CASE_DISPOSED = "case_disposed"
 """
-# offramp kind -> the code the synthetic jail system uses (the reverse of [values.kind] above).
+# offramp kind -> the code the synthetic jail system uses (the reverse of [values.kind] above, for the
+# outcome kinds it generates: it makes no warrants or court cases).
 KIND_CODES = {
     "arrest": "ARREST",
     "booking": "BOOKING",

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import BaseModel, Field, StringConstraints
 
-from offramp.evaluation.study import EVENT_KINDS
+from offramp.evaluation.study import RECORD_KINDS
 from offramp.referrals.protocol import SUBSTANCES
 
 Door = Literal["arrest", "social_contact", "community"]
@@ -142,7 +142,7 @@ class BatchResult(Schema):
 
 class LegalEvent(Schema):
     source_id: Code = Field(description="The person's id in the source system (imported with the people)")
-    kind: Literal[EVENT_KINDS] = Field(description="The records import's event kinds")  # type: ignore[valid-type]
+    kind: Literal[RECORD_KINDS] = Field(description="The records import's event kinds")  # type: ignore[valid-type]
     date: Day
     days: Annotated[int, Field(ge=0, le=36_525)] | None = None
     index_related: bool = False

@@ -59,6 +59,7 @@ DEMO_ACCOUNTS = {
     Role.CASE_SUPERVISOR: ("supervisor", "Lee", "Park"),
     Role.PROJECT_MANAGER: ("projectmanager", "Morgan", "Tsosie"),
     Role.PROSECUTOR: ("prosecutor", "Avery", "Lindqvist"),
+    Role.PUBLIC_DEFENDER: ("defender", "Quinn", "Abernathy"),
     Role.EVALUATOR: ("evaluator", "Jordan", "Whitfield"),
     Role.SYSTEM_ADMIN: ("admin", "Casey", "Nakamura"),
 }
@@ -149,6 +150,7 @@ def _staff(program, agencies, people):
         Role.CASE_SUPERVISOR: agencies[Agency.Kind.PROVIDER],
         Role.PROJECT_MANAGER: agencies[Agency.Kind.PUBLIC_DEFENDER],
         Role.PROSECUTOR: agencies[Agency.Kind.PROSECUTOR],
+        Role.PUBLIC_DEFENDER: agencies[Agency.Kind.PUBLIC_DEFENDER],
     }
     wanted = [(role, *account) for role, account in DEMO_ACCOUNTS.items()]
     n_officers = min(max(people // 60, 6), 400)
@@ -442,22 +444,28 @@ def _batch(rng, names, program, agencies, officers, managers, size, now, made):
     )
     consent_id = first_id(Consent)
     categories = connection.ops.adapt_json_value([Category.STATUS, Category.LEGAL], None)
+    prosecutor = (
+        Consent.Recipient.PROSECUTOR,
+        "Cascade County Prosecuting Attorney",
+        "Coordinate charging decisions with LEAD participation",
+    )
+    defender = (
+        Consent.Recipient.PUBLIC_DEFENDER,
+        "Cascade County Public Defender",
+        "Coordinate my defence with LEAD participation",
+    )
+    # Every consenting participant consents to the prosecutor's office; one in three (by id, so the
+    # random draws above stay as they were) to the public defender's office too.
+    rows = [(program_id, person, signed_at, *prosecutor) for program_id, person, signed_at in consents]
+    rows += [
+        (program_id, person, signed_at, *defender)
+        for program_id, person, signed_at in consents
+        if person % 3 == 0
+    ]
     insert_rows(
         Consent,
-        ["program", "person", "signed_at", "recipient_class", "recipient_name", "categories", "purpose"],
-        [
-            (
-                consent_id + i,
-                program_id,
-                person,
-                signed_at,
-                Consent.Recipient.PROSECUTOR,
-                "Cascade County Prosecuting Attorney",
-                categories,
-                "Coordinate charging decisions with LEAD participation",
-            )
-            for i, (program_id, person, signed_at) in enumerate(consents)
-        ],
+        ["program", "person", "signed_at", "recipient_class", "recipient_name", "purpose", "categories"],
+        [(consent_id + i, *row, categories) for i, row in enumerate(rows)],
     )
     made["people"] += len(persons)
     made["cases"] += len(cases)

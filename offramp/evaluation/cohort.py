@@ -35,12 +35,12 @@ from typing import Any
 
 import polars as pl
 
-from offramp.evaluation.study import DERIVED_COVARIATE, EVENT_KINDS, STAY_KINDS, Study
+from offramp.evaluation.study import DERIVED_COVARIATE, EVENT_KINDS, RECORD_KINDS, STAY_KINDS, Study
 
 ERR_MISSING_COLUMNS = "{table} table is missing column(s): {columns}"
 ERR_DUPLICATE_PEOPLE = "people table has {n} duplicate person_id value(s)"
 ERR_NULL_INDEX = "people table has {n} row(s) with no index date"
-ERR_UNKNOWN_KINDS = "events table has unknown kind(s): {kinds}; expected one of " + ", ".join(EVENT_KINDS)
+ERR_UNKNOWN_KINDS = "events table has unknown kind(s): {kinds}; expected one of " + ", ".join(RECORD_KINDS)
 ERR_UNKNOWN_ARMS = "people table has arm(s) not in the study: {arms}"
 ERR_NO_DATA_END = "no data end date: set follow_up.data_end or pass data_end"
 COST_KINDS = ("booking", "jail_stay", "prison", "charge_felony", "charge_misdemeanor")
@@ -85,12 +85,18 @@ def _check(people: pl.DataFrame, events: pl.DataFrame, study: Study) -> None:
     nulls = people[study.index.column].null_count()
     if nulls:
         raise CohortError(ERR_NULL_INDEX.format(n=nulls))
-    unknown = sorted(set(events["kind"].unique().drop_nulls().to_list()) - set(EVENT_KINDS))
+    unknown = sorted(set(events["kind"].unique().drop_nulls().to_list()) - set(RECORD_KINDS))
     if unknown:
         raise CohortError(ERR_UNKNOWN_KINDS.format(kinds=", ".join(map(str, unknown))))
     arms = sorted(set(people["arm"].unique().to_list()) - {a.name for a in study.arms})
     if arms:
         raise CohortError(ERR_UNKNOWN_ARMS.format(arms=", ".join(map(str, arms))))
+
+
+def outcome_events(events: pl.DataFrame) -> pl.DataFrame:
+    """The events a study counts: warrants and court cases (PENDING_KINDS) are for legal coordination,
+    never an outcome, and never move the end of observation."""
+    return events.filter(pl.col("kind").is_in(EVENT_KINDS))
 
 
 def resolve_data_end(*, study: Study, events: pl.DataFrame, data_end: dt.date | None = None) -> dt.date:
@@ -172,6 +178,7 @@ def build_analysis_frame(
     ``age_group`` when age is present, and ``pre_<kind>`` / ``post_<kind>`` for the cost window.
     """
     _check(people, events, study)
+    events = outcome_events(events)
     end = resolve_data_end(study=study, events=events, data_end=data_end)
     person_end = study.follow_up.person_end_column
     followup_end = pl.lit(end, dtype=pl.Date)

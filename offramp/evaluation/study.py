@@ -30,6 +30,10 @@ from offramp.files import InvalidFile, Problem, load_toml
 STUDY_FILE = "study.toml"
 
 EVENT_KINDS = ("arrest", "booking", "charge_felony", "charge_misdemeanor", "jail_stay", "prison")
+# Kinds the legal-system records also carry that are not outcomes: a warrant issued or cleared, a court
+# case filed or disposed. Legal coordination shows what is open; a study never counts them.
+PENDING_KINDS = ("warrant_issued", "warrant_cleared", "case_filed", "case_disposed")
+RECORD_KINDS = EVENT_KINDS + PENDING_KINDS  # what the records import and the API accept
 # Kinds whose events carry a length of stay in the ``days`` column.
 STAY_KINDS = ("jail_stay", "prison")
 MEASURES = ("any", "count", "days", "time_to_first", "mean")

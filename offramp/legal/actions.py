@@ -10,7 +10,14 @@ from django.utils import timezone
 from offramp.access.audit import Action, audit_record, audited_not_found
 from offramp.access.scope import Actor, action
 from offramp.legal import queries
-from offramp.legal.models import STATEMENT_MAX, Decision, LegalStatement, ProsecutorNote
+from offramp.legal.models import (
+    DEFENDER_NOTE_MAX,
+    STATEMENT_MAX,
+    Decision,
+    DefenderNote,
+    LegalStatement,
+    ProsecutorNote,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -18,11 +25,13 @@ ERR_STATEMENT_EMPTY = "statement: write the participant's goals and progress for
 ERR_STATEMENT_LONG = f"statement: keep it short, at most {STATEMENT_MAX} characters"
 ERR_NOTE_EMPTY = "note: write a note, choose a decision, or both"
 ERR_DECISION = "decision: choose hold, dismiss or proceed, or leave it empty"
+ERR_DEFENDER_NOTE_EMPTY = "note: write the note"
+ERR_DEFENDER_NOTE_LONG = f"note: keep it short, at most {DEFENDER_NOTE_MAX} characters"
 
 
 @action("legal.legal_statement_write")
 def legal_statement_write(*, actor: Actor, case_id: int, text: str) -> LegalStatement:
-    """The case team writes (or rewrites: a new row) the statement the prosecutor reads."""
+    """The case team writes (or rewrites: a new row) the statement the prosecutor and defender read."""
     text = (text or "").strip()
     if not text:
         raise ValueError(ERR_STATEMENT_EMPTY)
@@ -58,6 +67,20 @@ def prosecutor_note_add(*, actor: Actor, case_id: int, note: str, decision: str)
         decision=decision,
         by=actor.user,
         at=timezone.now(),
+    )
+
+
+@action("legal.defender_note_add")
+def defender_note_add(*, actor: Actor, case_id: int, note: str) -> DefenderNote:
+    """The public defender's own short note, under the participant's consent to the defender's office
+    for legal coordination. Never a decision, and never shown to the prosecutor or the case team."""
+    note = (note or "").strip()
+    if not note:
+        raise ValueError(ERR_DEFENDER_NOTE_EMPTY)
+    if len(note) > DEFENDER_NOTE_MAX:
+        raise ValueError(ERR_DEFENDER_NOTE_LONG)
+    return _case_row_add(
+        actor, case_id, "may_defender_note", DefenderNote, {}, note=note, by=actor.user, at=timezone.now()
     )
 
 

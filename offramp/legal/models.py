@@ -1,6 +1,7 @@
-"""Legal coordination: what the case manager writes for the liaison prosecutor, and what the
-prosecutor notes and decides. Never case notes: the prosecutor reads only what is written for them.
-Both are append-only: a changed statement is a new row, so what was shown when stays known.
+"""Legal coordination: what the case manager writes for the liaison prosecutor and the public
+defender, what the prosecutor notes and decides, and the defender's own short notes. Never case
+notes: the prosecutor and the defender read only what is written for them. All are append-only: a
+changed statement is a new row, so what was shown when stays known.
 """
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db import models
 from offramp.access.scope import GuardedManager
 
 STATEMENT_MAX = 1000
+DEFENDER_NOTE_MAX = 1000  # short notes on the case, not a case file
 
 
 class LegalStatement(models.Model):
@@ -65,3 +67,26 @@ class ProsecutorNote(models.Model):
 
     def __str__(self) -> str:
         return f"Prosecutor's note on case {self.case_id}"
+
+
+class DefenderNote(models.Model):
+    """The public defender's own short note on a participant's legal coordination: never a decision
+    (the defender decides nothing here), and never shown to the prosecutor."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="defender_notes")
+    note = models.TextField(max_length=DEFENDER_NOTE_MAX)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    objects = GuardedManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "at"], name="defender_note_case")]
+        constraints = [models.CheckConstraint(condition=~models.Q(note=""), name="defender_note_not_empty")]
+
+    def __str__(self) -> str:
+        return f"Public defender's note on case {self.case_id}"

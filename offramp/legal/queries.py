@@ -1,12 +1,18 @@
 """Reads of legal coordination, minimum necessary and consent-gated, each audited.
 
 The case team and the project manager see legal coordination as far as their legal scope reaches
-(own caseload, or the program). The liaison prosecutor's scope is LIMITED (status and dates) and
-reaches a participant only under an active consent naming the prosecutor's office for legal
-coordination; their name and date of birth need the consent to cover identity as well. A case
-without such a consent answers 404, as a case that does not exist does. Every prosecutor's view
-goes to the disclosure ledger. Nobody outside the case team reads case notes here: the statement
-of goals and progress is written for this purpose.
+(own caseload, or the program). The liaison prosecutor's and the public defender's scope is LIMITED
+(status and dates) and reaches a participant only under an active consent naming their office (the
+actor's side: `side_of`) for legal coordination; the name and date of birth need the consent to
+cover identity as well. A case without such a consent answers 404, as a case that does not exist
+does. Every view of a gated actor goes to the disclosure ledger. Both sides go through one path,
+`legal_case_for`. Nobody outside the case team reads case notes here: the statement of goals and
+progress is written for this purpose.
+
+What each side sees of the other: the defender sees the prosecutor's decisions and their dates,
+never the prosecutor's note text (minimum necessary: the decision is what the negotiation turns
+on); the defender's own notes are seen by the public defender's office only (not the prosecutor,
+not the case team).
 """
 
 from __future__ import annotations
@@ -26,11 +32,20 @@ from offramp.access.scope import Actor, trusted
 from offramp.analysis.models import ImportBatch, LegalEvent, SubjectLink
 from offramp.cases.models import OPEN_STATUSES, Case
 from offramp.cases.wording import status_labels
-from offramp.legal.models import LegalStatement, ProsecutorNote
+from offramp.legal.models import DefenderNote, LegalStatement, ProsecutorNote
+from offramp.legal.pending import KINDS as PENDING_KINDS
+from offramp.legal.pending import Pending, open_items
+from offramp.programs.roles import Role
 
 LIST_LIMIT = 25  # newest first; each row a prosecutor sees is a disclosure, so the page stays short
-SHOWN = "Legal coordination: participation status, dates, legal-system events since referral and the "
-SHOWN += "case manager's statement of goals and progress"
+SHOWN = "Legal coordination: participation status, dates, legal-system events since referral, open "
+SHOWN += "warrants and pending cases, and the case manager's statement of goals and progress"
+SHOWN_DEFENDER = SHOWN + ", with the prosecutor's decisions and their dates"
+# The gated sides of legal coordination, in order: the role, and the consent's recipient class it needs.
+SIDES = (
+    (Role.PROSECUTOR, Consent.Recipient.PROSECUTOR),
+    (Role.PUBLIC_DEFENDER, Consent.Recipient.PUBLIC_DEFENDER),
+)
 LISTED = "Legal coordination list: participation status and dates"
 
 
@@ -55,14 +70,28 @@ class LegalView:
     date_of_birth: dt.date | None
     statement: LegalStatement | None
     events: list  # (kind label, date, days) since the case opened, newest first
-    notes: list[ProsecutorNote]
+    pending: list[Pending]  # open warrants and pending cases, any date, oldest first
+    notes: list[ProsecutorNote]  # the prosecutor's notes in full: the case team and the prosecutor
+    decisions: list  # (date, decision label): what the public defender sees of the prosecutor's notes
+    defender_notes: list[DefenderNote]  # the public defender's office only
+    side: str  # the gated actor's recipient class, or "" for the case team
     may_write_statement: bool
     may_note: bool
+    may_defender_note: bool
 
 
 def gated(actor: Actor) -> bool:
-    """The actor's legal view is the consent-gated LIMITED one (the liaison prosecutor)."""
+    """The actor's legal view is the consent-gated LIMITED one (the prosecutor or the public defender)."""
     return actor.scope(Category.LEGAL) == Scope.LIMITED
+
+
+def side_of(actor: Actor) -> str:
+    """The recipient class a gated actor's consent must name: the prosecutor's office for a prosecutor,
+    the public defender's office for a defender (an account holding both is read as the prosecutor's:
+    the narrower of the two, since it never shows the defender's notes). "" for the case team."""
+    if not gated(actor):
+        return ""
+    return next(recipient for role, recipient in SIDES if role in actor.roles)
 
 
 def _cases(actor: Actor):
@@ -77,7 +106,7 @@ def _consents(actor: Actor, person_ids, category: str) -> dict:
     return consents_covering(
         program_id=actor.program_id,
         person_ids=person_ids,
-        recipient_class=Consent.Recipient.PROSECUTOR,
+        recipient_class=side_of(actor),
         category=category,
     )
 
@@ -92,11 +121,11 @@ def legal_cases_for(actor: Actor) -> tuple[list[Row], int]:
         cases = cases.annotate(decision=Subquery(latest.values("decision")[:1])).select_related("person")
         legal = identity = None
         if gated(actor):
-            # The database narrows to people with any consent to the prosecutor; the consent rule decides.
+            # The database narrows to people with any consent to the actor's side; the consent rule decides.
             asked = Consent.objects.filter(
                 program_id=actor.program_id,
                 person_id=OuterRef("person_id"),
-                recipient_class=Consent.Recipient.PROSECUTOR,
+                recipient_class=side_of(actor),
             )
             candidates = cases.filter(Exists(asked)).values_list("person_id", flat=True)
             legal = _consents(actor, candidates, Category.LEGAL)
@@ -141,10 +170,12 @@ def legal_cases_for(actor: Actor) -> tuple[list[Row], int]:
 @dataclass(frozen=True)
 class Access:
     case: Case
-    consent: Consent | None  # the prosecutor's consent for legal coordination; None for the case team
+    consent: Consent | None  # the gated actor's consent for legal coordination; None for the case team
+    side: str  # the consent's recipient class (side_of), "" for the case team
     named: bool  # whether identity is covered
     may_write_statement: bool
-    may_note: bool
+    may_note: bool  # the prosecutor's notes and decisions
+    may_defender_note: bool  # the public defender's own notes
 
 
 def legal_case_for(actor: Actor, case_id: int) -> Access:
@@ -168,18 +199,21 @@ def legal_case_for(actor: Actor, case_id: int) -> Access:
         )
         raise Http404("Not found")
     team = case_team_scope(actor)
+    side = side_of(actor) if consent is not None else ""
     return Access(
         case=case,
         consent=consent,
+        side=side,
         named=consent is None or identity is not None,
         may_write_statement=team == Scope.PROGRAM
         or (team == Scope.OWN and case.case_manager_id == actor.user_id),
-        may_note=consent is not None,
+        may_note=side == Consent.Recipient.PROSECUTOR,
+        may_defender_note=side == Consent.Recipient.PUBLIC_DEFENDER,
     )
 
 
 def legal_case_get(actor: Actor, case_id: int) -> LegalView:
-    """One case's legal coordination, or 404; audited, and a disclosure when the prosecutor reads it."""
+    """One case's legal coordination, or 404; audited, and a disclosure when a gated actor reads it."""
     with trusted("legal.legal_case_get"):
         access = legal_case_for(actor, case_id)
         case = access.case
@@ -187,21 +221,34 @@ def legal_case_get(actor: Actor, case_id: int) -> LegalView:
         linked = SubjectLink.objects.filter(
             program_id=actor.program_id, person_id=case.person_id, status=SubjectLink.Status.ACCEPTED
         ).values("subject_id")
+        records = LegalEvent.objects.filter(
+            program_id=actor.program_id,
+            subject_id__in=linked,
+            batch__status=ImportBatch.Status.LOADED,  # not an events file still loading
+        )
         events = [
             (_kind_label(e.kind), e.date, e.days)
-            for e in LegalEvent.objects.filter(
-                program_id=actor.program_id,
-                subject_id__in=linked,
-                date__gt=case.opened_at.date(),
-                batch__status=ImportBatch.Status.LOADED,  # not an events file still loading
-            ).order_by("-date", "-id")
+            for e in records.filter(date__gt=case.opened_at.date()).order_by("-date", "-id")
         ]
+        pending = open_items(records.filter(kind__in=PENDING_KINDS).values_list("kind", "date"))
         notes = list(ProsecutorNote.objects.filter(case=case).select_related("by"))
+        decisions = [(n.at, n.get_decision_display()) for n in notes if n.decision]
+        defender = access.side == Consent.Recipient.PUBLIC_DEFENDER
+        defender_notes = list(DefenderNote.objects.filter(case=case).select_related("by")) if defender else []
+        if defender:
+            notes = []  # the defender sees the prosecutor's decisions and dates, not the notes
         if access.consent is not None:
             categories = [Category.STATUS, Category.LEGAL] + ([Category.IDENTITY] if access.named else [])
-            disclosure_record(actor=actor, consent=access.consent, description=SHOWN, categories=categories)
+            described = SHOWN_DEFENDER if defender else SHOWN
+            disclosure_record(
+                actor=actor, consent=access.consent, description=described, categories=categories
+            )
     audit_record(
-        actor=actor, action=Action.READ, object_type="Case", object_id=case.pk, detail={"view": "legal_case"}
+        actor=actor,
+        action=Action.READ,
+        object_type="Case",
+        object_id=case.pk,
+        detail={"view": "legal_case", **({"side": access.side} if access.side else {})},
     )
     return LegalView(
         case=case,
@@ -209,7 +256,12 @@ def legal_case_get(actor: Actor, case_id: int) -> LegalView:
         date_of_birth=case.person.date_of_birth if access.named else None,
         statement=statement,
         events=events,
+        pending=pending,
         notes=notes,
+        decisions=decisions,
+        defender_notes=defender_notes,
+        side=access.side,
         may_write_statement=access.may_write_statement,
         may_note=access.may_note,
+        may_defender_note=access.may_defender_note,
     )

@@ -8,5 +8,6 @@ class Role(models.TextChoices):
     CASE_SUPERVISOR = "case_supervisor", "Case supervisor"
     PROJECT_MANAGER = "project_manager", "Project manager"
     PROSECUTOR = "prosecutor", "Prosecutor"
+    PUBLIC_DEFENDER = "public_defender", "Public defender"
     EVALUATOR = "evaluator", "Evaluator"
     SYSTEM_ADMIN = "system_admin", "System administrator"

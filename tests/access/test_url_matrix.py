@@ -170,6 +170,8 @@ OTHER_PAGES = {
     "(legal, own case or program; tests/legal/test_legal_coordination.py)",
     "legal:note": "POST only: the liaison prosecutor's note or decision, under consent "
     "(tests/legal/test_legal_coordination.py)",
+    "legal:defender_note": "POST only: the public defender's own note, under consent "
+    "(tests/legal/test_defender.py)",
     "retention:hold_release": "POST only: a project manager releases a legal hold "
     "(tests/retention/test_retention.py)",
     "documents:upload": "POST only: the case team uploads a document (case team: own case or program; "

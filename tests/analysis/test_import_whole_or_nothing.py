@@ -78,7 +78,8 @@ def test_it_refuses_events_for_people_never_loaded_and_keeps_the_good_rows_out_t
         records_import(actor=pm, path=_write(tmp_path, "e.csv", events), mapping_text=mapping)
     assert err.value.messages == [
         "e.csv, line 4, kind (column 'event_type'): 'TASER' is not an event kind (arrest, booking, "
-        "charge_felony, charge_misdemeanor, jail_stay, prison)"
+        "charge_felony, charge_misdemeanor, jail_stay, prison, warrant_issued, warrant_cleared, case_filed, "
+        "case_disposed)"
     ]
     events = events.replace("TASER", "ARREST")
     with pytest.raises(ValidationError) as err:

@@ -91,6 +91,8 @@ ROLES = {
         "Participant lookup",
         ["Review queue", "Participant lookup", "Notifications", "Workgroup", "Legal coordination"],
     ),
+    # The public defender: legal coordination only (no lookup, no workgroup: status is not theirs).
+    Role.PUBLIC_DEFENDER: ("Legal coordination", ["Legal coordination"]),
     Role.EVALUATOR: ("Evaluation", ["Evaluation"]),
     Role.SYSTEM_ADMIN: (
         "Users",
