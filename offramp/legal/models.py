@@ -7,24 +7,21 @@ changed statement is a new row, so what was shown when stays known.
 from django.conf import settings
 from django.db import models
 
-from offramp.access.scope import GuardedManager
+from offramp.access.models import ProgramScoped
 
 STATEMENT_MAX = 1000
 DEFENDER_NOTE_MAX = 1000  # short notes on the case, not a case file
 
 
-class LegalStatement(models.Model):
+class LegalStatement(ProgramScoped):
     """The case manager's short statement of the participant's goals and progress, for legal coordination."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="legal_statements")
     text = models.TextField(max_length=STATEMENT_MAX)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     written_at = models.DateTimeField()
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-written_at", "-id"]
@@ -42,10 +39,9 @@ class Decision(models.TextChoices):
     PROCEED = "proceed", "Proceed with the charge"
 
 
-class ProsecutorNote(models.Model):
+class ProsecutorNote(ProgramScoped):
     """A liaison prosecutor's note on a participant's legal coordination, with a decision or none."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="prosecutor_notes")
     note = models.TextField(max_length=2000, blank=True)
     decision = models.CharField(max_length=16, choices=Decision.choices, blank=True)
@@ -53,8 +49,6 @@ class ProsecutorNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField()
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -69,19 +63,16 @@ class ProsecutorNote(models.Model):
         return f"Prosecutor's note on case {self.case_id}"
 
 
-class DefenderNote(models.Model):
+class DefenderNote(ProgramScoped):
     """The public defender's own short note on a participant's legal coordination: never a decision
     (the defender decides nothing here), and never shown to the prosecutor."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="defender_notes")
     note = models.TextField(max_length=DEFENDER_NOTE_MAX)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField()
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-at", "-id"]
