@@ -3,7 +3,6 @@ from django.db import models
 
 from offramp.access.fieldcrypt import EncryptedTextField
 from offramp.access.models import ProgramScoped
-from offramp.access.scope import GuardedManager
 from offramp.people import hmis
 
 
@@ -88,21 +87,18 @@ class Alias(ProgramScoped):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class ProfileChange(models.Model):
+class ProfileChange(ProgramScoped):
     """One edit of a person's profile: which fields changed, from what to what, by whom and when.
 
     Sealed fields (where to find them) are recorded as changed, never with their words.
     """
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="profile_changes")
     at = models.DateTimeField()
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changes = models.JSONField(default=dict, help_text="field -> [before, after] as shown on the page")
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -112,11 +108,10 @@ class ProfileChange(models.Model):
         return f"Profile change {self.at:%Y-%m-%d}"
 
 
-class PersonLink(models.Model):
+class PersonLink(ProgramScoped):
     """Two person records the case team found to be one person. A link never merges them: both keep their
     history, and a split ends the link but is kept, so the pair is not linked again by mistake."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")  # the lower id
     other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=300)
@@ -129,8 +124,6 @@ class PersonLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     split_reason = models.CharField(max_length=300, blank=True)
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["-linked_at", "-id"]
@@ -147,7 +140,7 @@ class PersonLink(models.Model):
         return f"Link {self.person_id}-{self.other_id}"
 
 
-class LinkSuggestion(models.Model):
+class LinkSuggestion(ProgramScoped):
     """Two person records that an import found may be one person, for the case team to decide.
 
     Never a link by itself: a confirm makes an ordinary `PersonLink` (and points to it), a dismiss says
@@ -162,7 +155,6 @@ class LinkSuggestion(models.Model):
         CONFIRMED = "confirmed", "Confirmed: one person"
         DISMISSED = "dismissed", "Dismissed: two people"
 
-    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")  # the lower id
     other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=300, help_text="Why they may be one person, never their names")
@@ -180,8 +172,6 @@ class LinkSuggestion(models.Model):
     link = models.ForeignKey(
         PersonLink, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )  # the link a confirm made (or found already made)
-
-    objects = GuardedManager()
 
     class Meta:
         ordering = ["suggested_at", "id"]
