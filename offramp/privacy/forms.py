@@ -23,6 +23,22 @@ PROSECUTOR_MONITORING = {
     "expiry_on": Consent.ExpiryOn.PROCEEDING_END,
 }
 
+# The public defender's legal coordination: the participant's own counsel, so an ordinary revocable
+# consent, ending when they leave the program; legal coordination and who they are (the office
+# cannot coordinate for "a participant").
+DEFENDER_COORDINATION = {
+    "recipient_class": Consent.Recipient.PUBLIC_DEFENDER,
+    "categories": ["legal", "identity"],
+    "purpose": "Coordinating my defence with my LEAD case manager while a charge is pending",
+    "irrevocable_until_proceeding_ends": False,
+    "revocation_terms": "You may revoke this consent at any time, in writing or by telling your case "
+    "manager; what was already shared under it stays shared.",
+    "expiry_event": "when I leave the program",
+    "expiry_on": Consent.ExpiryOn.EXIT,
+}
+# The forms a consent can start from (`?form=NAME` on the consent page).
+STARTING_FORMS = {"prosecutor": PROSECUTOR_MONITORING, "public_defender": DEFENDER_COORDINATION}
+
 
 class ConsentForm(PlausibleForm):
     future_errors = {"signed_on": CONSENT_SIGNED_IN_FUTURE}

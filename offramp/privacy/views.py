@@ -69,7 +69,8 @@ def disclosures(request, case_id: int):
 
 @login_required
 def consent_new(request, case_id: int):
-    """Record a participant's signed consent (?form=prosecutor starts from the prosecutor-monitoring form)."""
+    """Record a participant's signed consent; `?form=prosecutor` or `?form=public_defender` starts from
+    that recipient's form (forms.STARTING_FORMS)."""
     actor = request.actor
     case = queries.consent_form_case(actor, case_id)
     if request.method == "POST":
@@ -85,8 +86,7 @@ def consent_new(request, case_id: int):
                 return redirect("access:disclosures", case_id=case.pk)
     else:
         initial = {"signed_on": timezone.localdate(timezone=actor.program.zone)}
-        if request.GET.get("form") == "prosecutor":
-            initial.update(forms.PROSECUTOR_MONITORING)
+        initial.update(forms.STARTING_FORMS.get(request.GET.get("form", ""), {}))
         form = forms.ConsentForm(initial=initial)
     status = 400 if request.method == "POST" else 200
     return render(request, "access/consent_form.html", {"case": case, "form": form}, status=status)

@@ -185,6 +185,31 @@ def test_it_starts_from_the_prosecutor_monitoring_form(world, login):
     assert form.initial["recipient_class"] == Consent.Recipient.PROSECUTOR
 
 
+def test_it_starts_from_the_public_defenders_form_and_the_defender_then_sees_the_participant(world, login):
+    manager = login(world.users[Role.CASE_MANAGER])
+    url = reverse("access:consent_new", args=[world.own_case.pk])
+    initial = manager.get(url + "?form=public_defender").context["form"].initial
+    assert initial["recipient_class"] == Consent.Recipient.PUBLIC_DEFENDER
+    assert initial["irrevocable_until_proceeding_ends"] is False
+    disclosures = manager.get(reverse("access:disclosures", args=[world.own_case.pk])).content.decode()
+    assert "form=public_defender" in disclosures
+    case_page = reverse("legal:case", args=[world.own_case.pk])
+    assert login(world.users[Role.PUBLIC_DEFENDER]).get(case_page).status_code == 404
+    signed = _form(
+        categories=initial["categories"],
+        recipient_class=initial["recipient_class"],
+        recipient_name="Test County Public Defender",
+        purpose=initial["purpose"],
+        revocation_terms=initial["revocation_terms"],
+        irrevocable_until_proceeding_ends=None,
+        expiry_event=initial["expiry_event"],
+        expiry_on=initial["expiry_on"],
+    )
+    assert login(world.users[Role.CASE_MANAGER]).post(url, signed).status_code == 302
+    page = login(world.users[Role.PUBLIC_DEFENDER]).get(case_page)
+    assert page.status_code == 200 and "Lopez" in page.content.decode()
+
+
 def test_it_does_not_let_a_project_manager_revoke(world, login):
     (consent,) = _consents(world.own_case)
     client = login(world.users[Role.PROJECT_MANAGER])
