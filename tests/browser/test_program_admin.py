@@ -85,7 +85,7 @@ def test_the_next_referral_follows_the_settings_changed_on_the_page(browser_worl
     page.get_by_label("From").select_option(label="00:00")
     page.get_by_label("Until").select_option(label="00:00 (midnight)")
     submit(page, page.get_by_role("button", name="Add to the rota"))
-    assert page.get_by_text(f"{WEEKDAYS[today.weekday()]} 00:00 to 00:00", exact=True).is_visible()
+    assert page.get_by_text(f"{WEEKDAYS[today.weekday()]}, all day", exact=True).is_visible()
     assert str(manager) in page.get_by_role("status").inner_text()  # on call now
     sign_out(page)
 
