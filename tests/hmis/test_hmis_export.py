@@ -114,7 +114,7 @@ def _snapshot(case, as_of, *, living=LivingSituation.NOT_FOR_HABITATION, employm
 def exported(world, tmp_path):
     full = world.own_case
     _consent(full, Category.IDENTITY, Category.CASE_RECORD)
-    entry = timezone.localtime(full.opened_at).date()
+    entry = timezone.localtime(full.opened_at, world.program.zone).date()
     _snapshot(full, entry)
     _snapshot(
         full,
@@ -126,12 +126,16 @@ def exported(world, tmp_path):
     )
     left = make_case(world.program, first="Ola", last="Went", status=Status.EXITED)
     _consent(left, Category.IDENTITY, Category.CASE_RECORD)
-    _snapshot(left, timezone.localtime(left.status_changed_at).date(), living=LivingSituation.FRIEND)
+    _snapshot(
+        left,
+        timezone.localtime(left.status_changed_at, world.program.zone).date(),
+        living=LivingSituation.FRIEND,
+    )
     identity_only = world.other_case
     _consent(identity_only, Category.IDENTITY)
     make_case(world.program, first="Zed", last="Nope", consent=False, status=Status.EXITED)  # no HMIS consent
     out = tmp_path / "hmis.zip"
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=world.program.zone)
     counts = hmis_export(
         actor=actor_for(world.users[Role.PROJECT_MANAGER], world.program),
         out=out,
@@ -187,7 +191,7 @@ def test_a_revoked_consent_leaves_the_participant_out(world, tmp_path):
             revoked_at=timezone.now() - dt.timedelta(hours=1)
         )
     out = tmp_path / "hmis.zip"
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=world.program.zone)
     hmis_export(
         actor=actor_for(world.users[Role.PROJECT_MANAGER], world.program), out=out, start=today, end=today
     )
@@ -215,7 +219,7 @@ def test_the_project_manager_downloads_it_from_the_page(world, login):
     _consent(world.own_case, Category.IDENTITY)
     client = login(world.users[Role.PROJECT_MANAGER])
     assert client.get(reverse("hmis:export")).status_code == 200
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate(timezone=world.program.zone).isoformat()
     response = client.post(reverse("hmis:export"), {"start": today, "end": today})
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     wrong = client.post(reverse("hmis:export"), {"start": today, "end": "2000-01-01"})

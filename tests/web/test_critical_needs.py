@@ -26,7 +26,7 @@ def check(world, case, answers, *, days_ago=0):
         actor=actor,
         case_id=case.pk,
         kind="critical",
-        assessed_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        assessed_on=timezone.localdate(timezone=world.program.zone) - dt.timedelta(days=days_ago),
         answers={"critical_needs": answers},
     )
 
