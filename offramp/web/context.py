@@ -17,6 +17,7 @@ NAV = (
     ("directory:search", "Find a service", Category.CASE_RECORD, Scope.OWN),
     # The case team (case managers, supervisors) are the roles that read narrative notes.
     ("access:consents_expiring", "Consents ending", Category.NOTES, Scope.OWN),
+    ("people:suggestions", "Possible duplicates", Category.NOTES, Scope.OWN),
     ("referrals:new", "New referral", Category.OWN_REFERRALS, Scope.OWN),
     ("notifications:inbox", "Notifications", Category.STATUS, Scope.LIMITED),
     ("workgroup:meetings", "Workgroup", Category.STATUS, Scope.LIMITED),
