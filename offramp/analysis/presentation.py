@@ -75,8 +75,8 @@ def small(n: int | None, k: int) -> str:
     return f"fewer than {k}" if 0 < n < k else f"{n:,}"
 
 
-def _design_rows(design: Result, labels: dict[str, str]) -> list[tuple[str, str]]:
-    """The design in words, every number rounded for reading."""
+def _design_rows(design: Result, labels: dict[str, str], k: int) -> list[tuple[str, str]]:
+    """The design in words, every number rounded for reading and every count below k hidden."""
     rows = [("Method", METHOD.get(design["method"], design["method"]))]
     if "estimand" in design:
         rows.append(("Estimate of", ESTIMAND.get(design["estimand"], design["estimand"])))
@@ -97,13 +97,17 @@ def _design_rows(design: Result, labels: dict[str, str]) -> list[tuple[str, str]
         rows.append(
             (
                 "Matched",
-                f"{design['matched_intervention']:,} in the program, "
-                f"{design['matched_comparison']:,} compared",
+                f"{small(design['matched_intervention'], k)} in the program, "
+                f"{small(design['matched_comparison'], k)} compared",
             )
         )
-        rows.append(("Left out (no match in the caliper)", f"{design['dropped_by_caliper']:,}"))
+        rows.append(("Left out (no match in the caliper)", small(design["dropped_by_caliper"], k)))
     rows.append(
-        ("People", f"{design['n_intervention']:,} in the program, {design['n_comparison']:,} compared")
+        (
+            "People",
+            f"{small(design['n_intervention'], k)} in the program, "
+            f"{small(design['n_comparison'], k)} compared",
+        )
     )
     for key, name in (("score_range_intervention", "program"), ("score_range_comparison", "comparison")):
         lo, hi = design[key]
@@ -169,7 +173,7 @@ def _contrast(c: Result, labels: dict[str, str], k: int) -> Result:
         "comparison": labels.get(c["comparison"], c["comparison"]),
         "summary": c["summary"],
         "warnings": c["warnings"],
-        "design_rows": _design_rows(c["design"], labels),
+        "design_rows": _design_rows(c["design"], labels, k),
         "balance": _balance(c["balance"]),
         "outcomes": outcomes,
         "costs": costs,
@@ -180,7 +184,7 @@ def _contrast(c: Result, labels: dict[str, str], k: int) -> Result:
     }
 
 
-def _head_to_head(h: Result | None, labels: dict[str, str]) -> Result | None:
+def _head_to_head(h: Result | None, labels: dict[str, str], k: int) -> Result | None:
     if not h:
         return None
     target = labels.get(h["target_arm"], h["target_arm"]) if h.get("target_arm") else None
@@ -189,8 +193,8 @@ def _head_to_head(h: Result | None, labels: dict[str, str]) -> Result | None:
         "method": h["method"],
         "population": population,
         "multiplicity": h["multiplicity"],
-        "n_in_support": f"{h['n_in_support']:,}",
-        "n_outside_support": f"{h['n_outside_support']:,}",
+        "n_in_support": small(h["n_in_support"], k),
+        "n_outside_support": small(h["n_outside_support"], k),
         "outcomes": [
             {
                 "label": o["label"],
@@ -208,7 +212,9 @@ def report_context(result: Result, *, small_cell: int | None = None) -> Result:
     k = int(settings.SMALL_CELL) if small_cell is None else int(small_cell)
     labels = {a["name"]: a["label"] for a in result["study"].get("arms", [])}
     data = dict(result["data"])
-    data["people_by_arm"] = {labels.get(k, k): f"{v:,}" for k, v in data.get("people_by_arm", {}).items()}
+    data["people_by_arm"] = {
+        labels.get(name, name): small(n, k) for name, n in data.get("people_by_arm", {}).items()
+    }
     provenance = dict(result.get("provenance", {}))
     if isinstance(provenance.get("ran_at"), str):
         provenance["ran_at"] = provenance["ran_at"][:16].replace("T", " ")  # to the minute
@@ -218,7 +224,7 @@ def report_context(result: Result, *, small_cell: int | None = None) -> Result:
         "data": data,
         "provenance": provenance,
         "contrasts": [_contrast(c, labels, k) for c in result["contrasts"]],
-        "head_to_head": _head_to_head(result.get("head_to_head"), labels),
+        "head_to_head": _head_to_head(result.get("head_to_head"), labels, k),
         "limitations": [line.format(small_cell=k) for line in LIMITATIONS],
         "small_cell": k,
         "level": f"{result['study'].get('confidence', 0.95):.0%}",

@@ -126,8 +126,9 @@ def warnings_for(arm: Arm, contrast: Result) -> list[str]:
         )
     if design.get("dropped_by_caliper"):
         out.append(
-            f"{design['dropped_by_caliper']:,} people in {arm.label} had no comparison person within the "
-            "caliper and were left out; the estimate is about those who could be matched."
+            # No count in the sentence: the design table gives it, hidden there when it is a small cell.
+            f"Some people in {arm.label} had no comparison person within the caliper and were left out "
+            "(the design table says how many); the estimate is about those who could be matched."
         )
     bad = [r.get("label", r["covariate"]) for r in balance if not r["balanced"]]
     if bad:

@@ -62,3 +62,30 @@ def test_the_evaluate_command_writes_the_programs_threshold(world, ran, tmp_path
     written = html.unescape((tmp_path / "report.html").read_text())
     assert f"Counts below {OWN} are not shown" in written
     assert f"fewer than {settings.SMALL_CELL}" not in written
+
+
+def test_the_design_head_to_head_and_warnings_hide_small_counts_too(ran):
+    """Every count in the report, not only the subgroup table: above every count, each reads 'fewer than'."""
+    huge = 10**6
+    context = report_context(ran.result, small_cell=huge)
+    hidden = f"fewer than {huge}"
+    assert set(context["data"]["people_by_arm"].values()) == {hidden}
+    for c in context["contrasts"]:
+        rows = dict(c["design_rows"])
+        assert rows["People"] == f"{hidden} in the program, {hidden} compared"
+        if "Matched" in rows:
+            assert rows["Matched"] == f"{hidden} in the program, {hidden} compared"
+            assert rows["Left out (no match in the caliper)"] in (hidden, "0")
+    h2h = context["head_to_head"]
+    if h2h:
+        assert h2h["n_in_support"] == hidden and h2h["n_outside_support"] in (hidden, "0")
+    counts = {
+        c["design"][key]
+        for c in ran.result["contrasts"]
+        for key in ("n_intervention", "n_comparison", "dropped_by_caliper", "matched_intervention")
+        if c["design"].get(key)
+    }
+    assert counts
+    for c in context["contrasts"]:
+        for warning in c["warnings"]:
+            assert not any(re.search(rf"\b{n:,}\b", warning) for n in counts), warning
