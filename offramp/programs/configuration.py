@@ -282,7 +282,8 @@ SETTINGS_LIST = (
         "areas",
         {},
         "One line per precinct, beat or neighbourhood the program works in, at its middle, e.g. "
-        "North precinct = 47.70, -122.33. The service directory's Near search offers each by name.",
+        "North precinct = 47.70, -122.33. The officer's referral offers them as its precinct or beat, "
+        "and the directory's Near search by name.",
         default_text="none",
     ),
     Setting(

@@ -55,7 +55,9 @@ class FactsForm(PlausibleForm):
     """Screen 2. First how the person came and the offence (`scope_only`); then only the questions
     the protocol's rules ask for that door and offence, with door and offence carried hidden."""
 
-    def __init__(self, *args, protocol: Protocol, scope_only: bool = False, **kwargs):
+    def __init__(
+        self, *args, protocol: Protocol, areas: tuple[str, ...] = (), scope_only: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.protocol = protocol
         self.scope_only = scope_only
@@ -120,7 +122,14 @@ class FactsForm(PlausibleForm):
                 widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             )
         f["location"] = forms.CharField(max_length=200, required=False, label="Where are you?")
-        f["area"] = forms.CharField(max_length=64, required=False, label="Precinct or beat")
+        if areas:  # the program's own areas (its `areas` setting), so the equity audit groups by one name
+            f["area"] = forms.ChoiceField(
+                choices=[("", "Not listed"), *((name, name) for name in areas)],
+                required=False,
+                label="Precinct or beat",
+            )
+        else:
+            f["area"] = forms.CharField(max_length=64, required=False, label="Precinct or beat")
         self.fact_names = facts_needed(protocol, self.door, self.statute)
         for name in self.fact_names:
             f[f"fact_{name}"] = forms.ChoiceField(

@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,6 +38,8 @@ def referral_new(request):
     if version is None:
         return render(request, "referrals/no_protocol.html", {"message": actions.ERR_NO_PROTOCOL})
     protocol = version.protocol
+    areas = tuple(actor.program.setting("areas"))
+    facts_form_for = functools.partial(FactsForm, protocol=protocol, areas=areas)
     step = request.POST.get("step", "")
     person_form = PersonForm(request.POST if step else None)
     if not step or not person_form.is_valid():
@@ -59,19 +62,17 @@ def referral_new(request):
             last_name=person["last_name"],
             date_of_birth=person["date_of_birth"],
         )
-        return _facts(request, context, FactsForm(protocol=protocol, scope_only=True))
+        return _facts(request, context, facts_form_for(scope_only=True))
     if step == "rescope":  # change how the person came or the offence: screen 2's first part again
-        return _facts(
-            request, context, FactsForm(initial=request.POST.dict(), protocol=protocol, scope_only=True)
-        )
+        return _facts(request, context, facts_form_for(initial=request.POST.dict(), scope_only=True))
     if step == "scope":
-        scope_form = FactsForm(request.POST, protocol=protocol, scope_only=True)
+        scope_form = facts_form_for(request.POST, scope_only=True)
         if not scope_form.is_valid():
             return _facts(request, context, scope_form)
-        return _facts(request, context, FactsForm(initial=scope_form.cleaned_data, protocol=protocol))
+        return _facts(request, context, facts_form_for(initial=scope_form.cleaned_data))
     if step == "edit":  # back from the decision: what was entered, without error messages
-        return _facts(request, context, FactsForm(initial=request.POST.dict(), protocol=protocol))
-    facts_form = FactsForm(request.POST, protocol=protocol)
+        return _facts(request, context, facts_form_for(initial=request.POST.dict()))
+    facts_form = facts_form_for(request.POST)
     if not facts_form.is_valid():
         return _facts(request, context, facts_form)
     draft = facts_form.draft(person)

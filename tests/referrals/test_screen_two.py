@@ -135,3 +135,36 @@ def test_it_marks_met_and_unmet_conditions_in_words(officer):
     assert '<strong class="reason__word">Not met:</strong>' in page
     assert '<strong class="reason__word">Met:</strong>' in page
     assert "5 g is not under the limit of 3 g." in page
+
+
+COMMUNITY = {
+    "door": "community",
+    "referrer_name": "Rosa Díaz",
+    "fact_exploits_minors": "no",
+    "fact_amenable": "yes",
+    "history_violent": "clear",
+}
+
+
+def test_it_offers_the_programs_own_areas_and_keeps_the_one_chosen(officer, world):
+    world.program.configuration = {
+        **(world.program.configuration or {}),
+        "areas": {"North precinct": [47.7, -122.33], "East precinct": [47.61, -122.3]},
+    }
+    world.program.save(update_fields=["configuration"])
+    page = post(officer, "scope", door="community", statute="")
+    assert '<select name="area"' in page
+    assert '<option value="North precinct">North precinct</option>' in page and "Not listed" in page
+    refused = post(officer, "facts", **COMMUNITY, area="Nowhere beat")
+    assert "Select a valid choice" in refused and "Step 2 of 3" in refused
+    response = officer.post(
+        reverse("referrals:new"), {"step": "divert", **PERSON, **COMMUNITY, "area": "East precinct"}
+    )
+    assert response.status_code == 302
+    with trusted("test"):
+        assert Referral.objects.get(idempotency_key="screen-2").area == "East precinct"
+
+
+def test_without_areas_the_officer_types_the_precinct(officer):
+    page = post(officer, "scope", door="community", statute="")
+    assert '<input type="text" name="area"' in page
