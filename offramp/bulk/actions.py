@@ -10,8 +10,10 @@ them twice. A row that only *may* be someone the program knows (the same date of
 name match, as the officer's lookup, on a legal name, preferred name or alias; or two people with its
 identity) is never joined silently: it is made as a new person, and each pair it may be is suggested for
 the case team to confirm or dismiss (offramp.people.actions.link_suggestions_record), with why. A row that
-joins someone and is also like another known person suggests that pair too. A pair suggested or linked
-before, whatever was decided, is never suggested again. `new_person` yes says the row is someone else:
+joins someone and is also like another known person suggests that pair too, and two rows of the file
+that may be one person (the same date of birth and a tolerant name match, not the same identity) are
+suggested as a pair of new people. A pair suggested or linked before, whatever was decided, is never
+suggested again. `new_person` yes says the row is someone else:
 a new person, nothing suggested.
 """
 
@@ -70,12 +72,14 @@ SOURCE = "Caseload import: {file}, line {line}"
 
 @dataclass(frozen=True)
 class SuggestedRow:
-    """A row that may be a person the program knows: a link of the two suggested for review."""
+    """A row that may be a person the program knows, or the new person of an earlier row of the same
+    file: a link of the two suggested for review."""
 
     line: int
     person_id: int | None  # the row's person when it joined someone known; None for a new person
-    maybe: int  # the known person it may be
+    maybe: int | None  # the known person it may be; None when it is an earlier row's new person
     reason: str  # why (offramp.people.names.likeness), never the names
+    maybe_line: int | None = None  # that earlier row
 
 
 @dataclass
@@ -314,11 +318,13 @@ def _people_for(actor: Actor, rows: list[dict], known: dict, report: ImportRepor
     people: dict[int, Person] = {}
     new_people: list[Person] = []
     made: dict[tuple, Person] = {}  # rows of this file with one identity are one new person
-    pairs: dict[tuple, tuple] = {}  # (row's person, known person id) -> the pair, first line first
+    in_file: dict = {}  # date of birth -> [(new person, their names)], as `known`, for later rows
+    first_line: dict[int, int] = {}  # id(new person) -> the line that made them
+    pairs: dict[frozenset, tuple] = {}  # {id(row's person), id(other)} -> the pair, first line first
     for row in rows:
         first, last, born = row.get("first_name") or "", row["last_name"], row["date_of_birth"]
         identity = _identity(first, last, born)
-        candidates = known.get(born, []) if born else []
+        candidates = [*known.get(born, []), *in_file.get(born, [])] if born else []
         same = [
             p
             for p, _names in candidates
@@ -339,31 +345,33 @@ def _people_for(actor: Actor, rows: list[dict], known: dict, report: ImportRepor
             )
             made[identity] = person
             new_people.append(person)
+            first_line[id(person)] = row["line"]
+            if born:
+                in_file.setdefault(born, []).append((person, [(first, last, "legal name")]))
         people[row["line"]] = person
         if row.get("new_person"):
             continue  # the file says this is someone else
         for other, known_names in candidates:
             if other is not person and (other in same or _similar(first, last, known_names)):
                 reason = names.likeness(first, last, known_names)
-                report.suggested.append(SuggestedRow(row["line"], person.pk, other.pk, reason))
-                key = tuple(sorted((person.pk, other.pk))) if person.pk else (id(person), other.pk)
-                pairs.setdefault(key, (person, other, reason, row["line"]))
+                earlier = first_line.get(id(other))
+                report.suggested.append(SuggestedRow(row["line"], person.pk, other.pk, reason, earlier))
+                pairs.setdefault(frozenset((id(person), id(other))), (person, other, reason, row["line"]))
     # A pair of two known people may have been suggested or linked before: never again.
     between_known = {
-        pid for person, other, _r, _l in pairs.values() if person.pk for pid in (person.pk, other.pk)
+        pid
+        for person, other, _r, _l in pairs.values()
+        if person.pk and other.pk
+        for pid in (person.pk, other.pk)
     }
     decided = link_pairs_known(actor, between_known) if between_known else set()
     if decided:
-        report.suggested = [
-            s
-            for s in report.suggested
-            if s.person_id is None or tuple(sorted((s.person_id, s.maybe))) not in decided
-        ]
-        pairs = {
-            key: pair
-            for key, pair in pairs.items()
-            if pair[0].pk is None or tuple(sorted((pair[0].pk, pair[1].pk))) not in decided
-        }
+
+        def fresh(a: int | None, b: int | None) -> bool:
+            return a is None or b is None or tuple(sorted((a, b))) not in decided
+
+        report.suggested = [s for s in report.suggested if fresh(s.person_id, s.maybe)]
+        pairs = {key: pair for key, pair in pairs.items() if fresh(pair[0].pk, pair[1].pk)}
     report.links_suggested = len(pairs)
     return people, new_people, list(pairs.values())
 

@@ -203,3 +203,50 @@ def test_a_row_that_joins_someone_like_another_known_person_suggests_that_pair_o
     assert report.links_suggested == 1
     (suggestion,) = _suggestions(world)
     assert (suggestion.person_id, suggestion.other_id) == (ana, anna.pk)
+
+
+def test_two_rows_of_the_file_that_may_be_one_new_person_are_suggested_too(world, tmp_path):
+    # Neither is known to the program (another birth date); "Tomas" and "Thomas" may be one man.
+    rows = [
+        _one(source="T1", first="Tomas", last="Reyes", dob="03/04/1990"),
+        _one(source="T2", first="Thomas", last="Reyes", dob="03/04/1990"),
+        _one(source="T3", first="Tomas", last="Reyes", dob="03/04/1991"),  # born a year later: no one
+    ]
+    path = _write(tmp_path / "caseload.csv", rows)
+    dry = _import(world, path, dry_run=True)
+    assert dry.problems == [] and (dry.people_created, dry.links_suggested) == (3, 1)
+    (row,) = dry.suggested
+    assert (row.line, row.person_id, row.maybe, row.maybe_line) == (3, None, None, 2)
+    assert "same date of birth" in row.reason
+    report = _import(world, path)
+    assert report.loaded and report.links_suggested == 1
+    with trusted("tests"):
+        tomas, thomas = (
+            Person.objects.get(program=world.program, legal_first_name=name, date_of_birth="1990-03-04").pk
+            for name in ("Tomas", "Thomas")
+        )
+    (suggestion,) = _suggestions(world)
+    assert (suggestion.person_id, suggestion.other_id) == (tomas, thomas)
+    assert suggestion.source == "Caseload import: caseload.csv, line 3"
+    again = _write(tmp_path / "again.csv", [rows[1]])  # Thomas again: he joins, and nothing is new
+    out = io.StringIO()
+    command = {"mapping": str(EXAMPLE), "program": world.program.slug, "dry_run": True, "stdout": out}
+    call_command("import-program", str(again), **command)
+    assert f"line 2: joins person {thomas}" in out.getvalue() and "0 links suggested" in out.getvalue()
+
+
+def test_the_command_names_the_earlier_line_a_row_may_be(world, tmp_path):
+    rows = [
+        _one(source="T1", first="Tomas", dob="03/04/1990"),
+        _one(source="T2", first="Thomas", dob="03/04/1990"),
+    ]
+    out = io.StringIO()
+    call_command(
+        "import-program",
+        str(_write(tmp_path / "caseload.csv", rows)),
+        mapping=str(EXAMPLE),
+        program=world.program.slug,
+        dry_run=True,
+        stdout=out,
+    )
+    assert "line 3: the new person may be the new person of line 2 (same date of birth" in out.getvalue()

@@ -53,8 +53,9 @@ class Command(BaseCommand):
             self.stdout.write(f"line {line}: joins person {person_id} (same legal name and date of birth)")
         for row in report.suggested:
             who = f"person {row.person_id}" if row.person_id else "the new person"
+            maybe = f"person {row.maybe}" if row.maybe else f"the new person of line {row.maybe_line}"
             self.stdout.write(
-                f"line {row.line}: {who} may be person {row.maybe} ({row.reason}): a link is suggested for "
+                f"line {row.line}: {who} may be {maybe} ({row.reason}): a link is suggested for "
                 "the case team to review"
             )
         verb = "Would import" if dry_run else "Imported"
