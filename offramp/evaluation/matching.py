@@ -241,6 +241,8 @@ def ipw_weights(
     """
     t = np.asarray(treated, bool)
     e = np.asarray(score, float)
+    if t.size == 0:  # nobody to weigh (an empty subgroup): no weights, and no mean of nothing
+        return np.zeros(0)
     p = t.mean()
     if estimand == "att":
         w = np.where(t, 1.0, e / (1 - e))

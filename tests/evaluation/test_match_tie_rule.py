@@ -112,3 +112,10 @@ def test_it_computes_att_and_ate_weights():
     assert stab.tolist() == pytest.approx([1, 0.25 * (1 - p) / p, 3 * (1 - p) / p])
     stab = ipw_weights(treated=t, score=e, estimand="ate", stabilize=True)
     assert stab.tolist() == pytest.approx([2 * p, 1.25 * (1 - p), 4 * (1 - p)])
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("estimand", ["att", "ate"])
+def test_an_empty_group_has_no_weights_and_no_warning(estimand):
+    empty = np.array([])
+    assert ipw_weights(treated=empty, score=empty, estimand=estimand, stabilize=True).size == 0
