@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import stat
+import threading
 
 from offramp.ops.sqlite.base import database_file_prepare
 from offramp.privatefiles import private_write
@@ -54,3 +55,34 @@ def test_a_secret_is_private_from_its_first_byte_whatever_the_umask(tmp_path):
         os.umask(previous)
     assert _mode(tmp_path / "key") == 0o600
     assert (tmp_path / "key").read_text() == "secret"
+
+
+def test_a_companion_file_that_goes_while_it_is_checked_is_no_error(tmp_path):
+    # SQLite removes the -wal and -shm files when the last connection to a database closes: another
+    # process's connections coming and going make them appear and vanish while a new connection
+    # checks their modes (the cause of a rare HTTP 500 while an import ran beside the site).
+    database = tmp_path / "offramp.sqlite3"
+    setup = sqlite3.connect(database)
+    setup.execute("PRAGMA journal_mode=wal")
+    setup.execute("CREATE TABLE t (x)")
+    setup.close()
+    stop = threading.Event()
+
+    def open_and_close():
+        while not stop.is_set():
+            other = sqlite3.connect(database)
+            other.execute("INSERT INTO t VALUES (1)")
+            other.commit()
+            other.close()
+
+    churn = threading.Thread(target=open_and_close)
+    churn.start()
+    try:
+        seen = set()
+        for _ in range(20_000):
+            seen.add((tmp_path / "offramp.sqlite3-shm").exists())
+            database_file_prepare(str(database))
+    finally:
+        stop.set()
+        churn.join()
+    assert seen == {True, False}, "the companion files never came and went: the check was not exercised"

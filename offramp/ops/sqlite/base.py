@@ -33,8 +33,13 @@ def database_file_prepare(name: str) -> None:
         path.chmod(0o600)
     for suffix in COMPANIONS:
         companion = path.with_name(path.name + suffix)
-        if companion.exists() and companion.stat().st_mode & 0o077:
-            companion.chmod(0o600)
+        # SQLite removes its companions when another process's last connection closes, so one may go
+        # between any two calls here: gone is fine, a check that raises would fail the request.
+        try:
+            if companion.stat().st_mode & 0o077:
+                companion.chmod(0o600)
+        except FileNotFoundError:
+            continue
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
