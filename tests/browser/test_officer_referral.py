@@ -52,7 +52,7 @@ def test_officer_refers_to_the_handoff_card_and_the_case_manager_is_told(browser
     assert page.get_by_text("Is the person promoting prostitution of others?").count() == 0
     assert page.get_by_label("Who referred the person?").count() == 0
     submit(page, page.get_by_role("button", name="Check eligibility"))
-    error = page.locator("#id_incident_number-error")
+    error = page.locator("#id_incident_number_error")
     assert error.inner_text() == "The incident number is needed for an arrest diversion."
     assert error.is_visible()
     page.get_by_label("Incident number").fill("26-555001")

@@ -71,7 +71,7 @@ def test_it_names_the_missing_offence_where_it_is_asked(officer):
 def test_it_names_the_missing_incident_number_at_its_field(officer):
     page = post(officer, "facts", door="arrest", statute=POSSESSION, fact_amenable="yes")
     assert ERR_INCIDENT_NEEDED in page
-    assert 'id="id_incident_number-error"' in page
+    assert 'id="id_incident_number_error"' in page
     assert "Step 2 of 3" in page and "Needs review" not in page
 
 
