@@ -51,6 +51,8 @@ def meeting_new(request):
 
 
 def _agenda_page(request, meeting_id, status=200, bound=None):
+    """The agenda; the meeting's runner records on one item at a time (`?record=<item>`, or the item
+    whose form was refused), so a full agenda is not a few hundred forms."""
     actor = request.actor
     view = queries.agenda_get(actor, meeting_id)
     runner = actions.may_run(actor)
@@ -58,7 +60,12 @@ def _agenda_page(request, meeting_id, status=200, bound=None):
     action_form = owners = None
     if runner:
         items = [item for _flag, _label, group in view.groups for item in group]
+        record = int_param(request.GET.get("record"), default=None)
         for item in items:
+            refused = bound.get(("discuss", item.pk)) or bound.get(("decide", item.pk))
+            if item.pk != record and not refused:
+                item.discussion_form = item.decision_form = None
+                continue
             item.discussion_form = bound.get(("discuss", item.pk)) or forms.DiscussionForm(
                 initial={"discussion": item.discussion}, prefix=f"d{item.pk}"
             )

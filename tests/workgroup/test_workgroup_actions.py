@@ -194,3 +194,27 @@ def test_it_runs_a_meeting_through_its_pages(flagged, login):
     for role in (Role.CASE_SUPERVISOR, Role.OFFICER):
         for url in (discuss, decide, act):
             assert login(world.users[role]).post(url, {}).status_code == 404
+
+
+def test_the_agenda_opens_one_items_record_forms_at_a_time(flagged, meeting, login):
+    client = login(flagged.world.users[Role.PROJECT_MANAGER])
+    agenda = reverse("workgroup:agenda", args=[meeting.pk])
+    with trusted("tests"):
+        items = list(AgendaItem.objects.filter(meeting=meeting).order_by("pk"))
+    assert len(items) > 1
+    first, other = items[0], items[1]
+
+    def forms_on(response):
+        page = response.content.decode()
+        return {i.pk for i in items if f'name="d{i.pk}-discussion"' in page or f'name="c{i.pk}-text"' in page}
+
+    plain = client.get(agenda)
+    assert forms_on(plain) == set()
+    assert f'href="{agenda}?record={first.pk}#item-{first.pk}"' in plain.content.decode()
+    assert forms_on(client.get(agenda, {"record": first.pk})) == {first.pk}
+    assert forms_on(client.get(agenda, {"record": "not-a-number"})) == set()
+    # A refused decision comes back with that item's forms open and its error, whatever was open before.
+    decide = reverse("workgroup:item_decision", args=[meeting.pk, other.pk])
+    refused = client.post(decide, {f"c{other.pk}-text": ""})
+    assert refused.status_code == 400 and forms_on(refused) == {other.pk}
+    assert f'id="id_c{other.pk}-text_error"' in refused.content.decode()
