@@ -36,7 +36,10 @@ class GlmFit:
 
     @property
     def se(self) -> Floats:
-        return np.asarray(np.sqrt(np.diag(self.cov)), dtype=float)
+        # A sandwich is positive semi-definite; a negative diagonal is rounding on a column with no
+        # variation (a covariate constant in a small study), whose SE is undefined: NaN, no warning.
+        var = np.diag(self.cov)
+        return np.sqrt(np.where(var >= 0, var, np.nan))
 
 
 def cluster_sums(values: Floats, clusters: NDArray[Any]) -> Floats:
