@@ -62,14 +62,14 @@ def _agenda_page(request, meeting_id, status=200, bound=None):
         items = [item for _flag, _label, group in view.groups for item in group]
         record = int_param(request.GET.get("record"), default=None)
         for item in items:
-            refused = bound.get(("discuss", item.pk)) or bound.get(("decide", item.pk))
-            if item.pk != record and not refused:
+            discussion, decision = bound.get(("discuss", item.pk)), bound.get(("decide", item.pk))
+            if item.pk != record and not (discussion or decision):
                 item.discussion_form = item.decision_form = None
                 continue
-            item.discussion_form = bound.get(("discuss", item.pk)) or forms.DiscussionForm(
+            item.discussion_form = discussion or forms.DiscussionForm(
                 initial={"discussion": item.discussion}, prefix=f"d{item.pk}"
             )
-            item.decision_form = bound.get(("decide", item.pk)) or forms.DecisionForm(prefix=f"c{item.pk}")
+            item.decision_form = decision or forms.DecisionForm(prefix=f"c{item.pk}")
         owners = bound.get("owners") or attendees(actor, search=request.GET.get("owner_q", ""))
         action_form = bound.get(("action", None)) or forms.ActionItemForm(
             attendees=owners.people, initial={"due_on": view.meeting.held_on}
